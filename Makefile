@@ -1,0 +1,70 @@
+# ccresearch: every target creates .venv and installs the project when needed.
+# `make help` lists the targets (the `## ` comment above each one).
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+
+## Show this help.
+.PHONY: help
+help:
+	@awk '/^## /{doc=substr($$0,4); next} /^[a-zA-Z_-]+:/{if(doc){split($$1,t,":"); printf "  make %-10s %s\n", t[1], doc}; doc=""}' $(MAKEFILE_LIST)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (ccresearch)" >/dev/null
+	touch $@
+
+## Create .venv and install the project with its development tools.
+.PHONY: install
+install: $(STAMP)
+
+## Build the processed data from data/raw (checksums verified; atomic).
+.PHONY: data
+data: $(STAMP)
+	$(BIN)/ccresearch build
+
+## The main job: build the data, run every notebook, write the HTML reports and reports/index.html.
+.PHONY: reports
+reports: $(STAMP)
+	$(BIN)/ccresearch reports
+
+## Run the whole test suite (lint, unit, notebooks, browser).
+.PHONY: test
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+## Open JupyterLab on the notebooks with a kernel that imports ccresearch.
+.PHONY: lab
+lab: $(STAMP)
+	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+## Run the benchmarks in bench/ (figures go to bench/results/).
+.PHONY: bench
+bench: $(STAMP)
+	$(BIN)/python bench/bench_runner.py
+	$(BIN)/python bench/bench_synth.py
+
+## Strip outputs from the notebooks (run before committing a notebook).
+.PHONY: strip
+strip: $(STAMP)
+	$(BIN)/jupyter nbconvert --clear-output --inplace notebooks/*.ipynb
+
+## Lint and format the code.
+.PHONY: lint
+lint: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## Remove generated data and reports (keeps .venv).
+.PHONY: clean
+clean:
+	rm -rf data/processed/* reports bench/results
+	touch data/processed/.gitkeep
