@@ -90,7 +90,9 @@ def read_sidecar(path: Path) -> Sidecar:
             raise InputError("sidecar lacks a field", file=side, field=key, expected="a non-empty value")
     unknown = sorted(set(data) - set(SIDECAR_FIELDS))
     if unknown:
-        raise InputError("sidecar has unknown fields", file=side, value=unknown, expected=list(SIDECAR_FIELDS))
+        raise InputError(
+            "sidecar has unknown fields", file=side, value=unknown, expected=list(SIDECAR_FIELDS)
+        )
     return Sidecar(**{k: str(data.get(k) or "") for k in SIDECAR_FIELDS})
 
 

@@ -40,7 +40,7 @@ class InputError(Exception):
             where.append(f"row {self.row}")
         if self.field is not None:
             where.append(f"field '{self.field}'")
-        text = (": ".join([", ".join(where), self.problem]) if where else self.problem)
+        text = ": ".join([", ".join(where), self.problem]) if where else self.problem
         if self.value is not None:
             text += f"; found {self.value!r}"
         if self.expected is not None:

@@ -1,0 +1,265 @@
+"""raw -> processed: verify, read, parse, harmonise, check, write. Deterministic and atomic.
+
+``ccresearch build [--raw DIR] [--out DIR]`` verifies every raw checksum, assembles the evidence base and
+the regional jobs table, and writes parquet + CSV for each table plus ``build_report.json`` and
+``manifest.json`` (sha256 of every input and output, no timestamps: two builds give identical bytes).
+Everything is written to a temporary folder beside the output and swapped in only when complete; on any
+error the output folder is left exactly as it was.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import __version__, paths
+from .catalog import data_files, sha256_of, verify_all
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+TABLES = ("facts", "sources", "conflicts", "coverage", "regional_jobs", "regions")
+# modules whose code shapes the processed data: a change to any of them makes the data stale
+_CODE = ("build.py", "evidence.py", "cbs.py", "parse.py", "figures.py", "regions.py", "catalog.py")
+
+
+@dataclass
+class BuildReport:
+    """What a build did and noticed."""
+
+    out: str
+    counts: dict[str, int]
+    conflicts: int
+    unused_mappings: list[dict[str, Any]]
+    national_sum_checks: list[dict[str, Any]]
+    years_without_cr99: list[int]
+    regional_jobs_years: list[int]
+
+    def lines(self) -> list[str]:
+        """A short human summary."""
+        out = [f"built {self.out}: " + ", ".join(f"{k} {v}" for k, v in self.counts.items())]
+        out.append(f"conflicts between figures: {self.conflicts}")
+        bad = [c for c in self.national_sum_checks if c["status"] == "mismatch"]
+        ok = [c for c in self.national_sum_checks if c["status"] == "ok"]
+        out.append(f"COROP + CR99 = national total: {len(ok)} checks ok, {len(bad)} mismatches")
+        if self.years_without_cr99:
+            out.append(
+                f"CR99 (not classifiable) absent in the source for: {_ranges(self.years_without_cr99)}"
+            )
+        for u in self.unused_mappings:
+            out.append(
+                f"unused mapping row: {u['file']} row {u['row']} {u['name_as_written']!r} -> {u['canonical_id']}"
+            )
+        return out
+
+
+def _ranges(years: list[int]) -> str:
+    spans: list[list[int]] = []
+    for y in sorted(years):
+        if spans and y == spans[-1][1] + 1:
+            spans[-1][1] = y
+        else:
+            spans.append([y, y])
+    return ", ".join(f"{a}-{b}" if a != b else str(a) for a, b in spans)
+
+
+def code_hash() -> str:
+    """Hash of the library code that shapes the processed data."""
+    digest = hashlib.sha256(__version__.encode())
+    for name in _CODE:
+        path = paths.PACKAGE_DIR / name
+        if path.exists():
+            digest.update(name.encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+@contextlib.contextmanager
+def _lock(out: Path) -> Iterator[None]:
+    """One build at a time per output folder (parallel notebook runs may all ask for the data)."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with open(out.parent / f".{out.name}.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _write_table(frame: pd.DataFrame, folder: Path, name: str) -> None:
+    frame.to_parquet(folder / f"{name}.parquet", index=False)
+    frame.to_csv(folder / f"{name}.csv", index=False, lineterminator="\n", date_format="%Y-%m-%d")
+
+
+def regions_table(raw: Path) -> pd.DataFrame:
+    """Every region with its level and the codes of its COROP and provincie (missing where unknown)."""
+    import pandas as pd
+
+    from .regions import ancestors, regions
+
+    table = regions(raw)
+    rows = []
+    for code, region in table.items():
+        up = ancestors(code, raw)
+        rows.append(
+            {
+                "region_code": code,
+                "region_name": region.name,
+                "level": region.level,
+                "parent_code": region.parent,
+                "corop_code": next(
+                    (c for c in up if c.startswith("CR")), code if region.level == "corop" else None
+                ),
+                "provincie_code": next((c for c in up if c.startswith("PV")), None),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def build(raw: Path | None = None, out: Path | None = None) -> BuildReport:
+    """Build the processed tables from ``raw`` into ``out`` (atomic; raises InputError on bad input)."""
+    from .cbs import check_national_sums, regional_jobs
+    from .evidence import assemble
+
+    raw = (raw or paths.raw_dir()).resolve()
+    out = (out or paths.processed_dir()).resolve()
+    with _lock(out):
+        inputs = verify_all(raw)
+        evidence = assemble(raw)
+        jobs = regional_jobs(raw)
+        checks = check_national_sums(jobs)
+        bad = [c for c in checks if c.status == "mismatch"]
+        if bad:
+            from .errors import InputError
+
+            c = bad[0]
+            raise InputError(
+                "COROP rows plus CR99 do not sum to the national total",
+                file=raw / "cbs",
+                field=f"{c.sbi_key} {c.year}",
+                value=c.corop_sum + (c.unclassified or 0),
+                expected=f"{c.national} within {c.tolerance}",
+            )
+        tables = {
+            "facts": evidence.facts,
+            "sources": evidence.sources,
+            "conflicts": evidence.conflicts,
+            "coverage": evidence.coverage,
+            "regional_jobs": jobs,
+            "regions": regions_table(raw),
+        }
+        years = sorted(int(y) for y in jobs.loc[jobs.region_level == "corop", "year"].unique())
+        report = BuildReport(
+            out=str(out.name),
+            counts={name: len(frame) for name, frame in tables.items()},
+            conflicts=len(evidence.conflicts),
+            unused_mappings=evidence.unused_mappings,
+            national_sum_checks=[asdict(c) for c in checks],
+            years_without_cr99=sorted({c.year for c in checks if c.status == "no_unclassified"}),
+            regional_jobs_years=[years[0], years[-1]] if years else [],
+        )
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.new.", dir=out.parent))
+        try:
+            for name, frame in tables.items():
+                _write_table(frame, tmp, name)
+            _dump_json(tmp / "build_report.json", asdict(report))
+            outputs = {p.name: sha256_of(p) for p in sorted(tmp.iterdir())}
+            manifest = {
+                "library_version": __version__,
+                "code_hash": code_hash(),
+                "inputs": {rel: side.sha256 for rel, side in inputs.items()},
+                "outputs": outputs,
+                "summary": {
+                    "counts": report.counts,
+                    "conflicts": report.conflicts,
+                    "regional_jobs_years": report.regional_jobs_years,
+                    "years_without_cr99": report.years_without_cr99,
+                },
+            }
+            _dump_json(tmp / "manifest.json", manifest)
+            if (out / ".gitkeep").exists():
+                (tmp / ".gitkeep").touch()
+            _swap(tmp, out)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return report
+
+
+def _dump_json(path: Path, data: Any) -> None:
+    path.write_text(
+        json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n", encoding="utf-8"
+    )
+
+
+def _swap(new: Path, out: Path) -> None:
+    old = out.parent / f".{out.name}.old.{os.getpid()}"
+    if out.exists():
+        os.rename(out, old)
+    try:
+        os.rename(new, out)
+    except OSError:
+        if old.exists():
+            os.rename(old, out)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def manifest_path(out: Path | None = None) -> Path:
+    """Where the processed-data manifest lives."""
+    return (out or paths.processed_dir()) / "manifest.json"
+
+
+def is_stale(raw: Path | None = None, out: Path | None = None) -> bool:
+    """True when the processed data is missing, or inputs, outputs or the building code changed."""
+    raw = (raw or paths.raw_dir()).resolve()
+    out = (out or paths.processed_dir()).resolve()
+    try:
+        manifest = json.loads(manifest_path(out).read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return True
+    if manifest.get("code_hash") != code_hash():
+        return True
+    current = {p.relative_to(raw).as_posix(): sha256_of(p) for p in data_files(raw)}
+    if current != manifest.get("inputs"):
+        return True
+    for name, digest in manifest.get("outputs", {}).items():
+        path = out / name
+        if not path.exists() or sha256_of(path) != digest:
+            return True
+    return False
+
+
+def ensure_built(raw: Path | None = None, out: Path | None = None) -> BuildReport | None:
+    """Build when stale; returns the report of a build, or None when the data was up to date."""
+    if not is_stale(raw, out):
+        return None
+    with _lock((out or paths.processed_dir()).resolve()):
+        if not is_stale(raw, out):  # another process built it while we waited
+            return None
+    return build(raw, out)
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    report = build(Path(args.raw) if args.raw else None, Path(args.out) if args.out else None)
+    for line in report.lines():
+        print(line, file=sys.stderr if line.startswith("unused") else sys.stdout)
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the ``build`` sub-command."""
+    p = sub.add_parser("build", help="build data/processed from data/raw (checksums verified, atomic)")
+    p.add_argument("--raw", help="raw folder (default data/raw)")
+    p.add_argument("--out", help="output folder (default data/processed)")
+    p.set_defaults(func=_cmd_build)

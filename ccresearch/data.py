@@ -1,0 +1,59 @@
+"""Load the processed tables as DataFrames, without the caller knowing any path.
+
+Each loader builds the data first when it is missing or stale (cheap when it is up to date), so a
+researcher in JupyterLab can simply write::
+
+    import ccresearch
+    facts = ccresearch.load_facts()
+    jobs = ccresearch.load_regional_jobs()
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import paths
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+def _load(name: str, processed: Path | None = None, *, build: bool = True) -> pd.DataFrame:
+    import pandas as pd
+
+    from .build import ensure_built
+
+    if build and processed is None:
+        ensure_built()
+    return pd.read_parquet((processed or paths.processed_dir()) / f"{name}.parquet")
+
+
+def load_facts(processed: Path | None = None) -> pd.DataFrame:
+    """One row per figure per source: entity, measure, the expression as written, its interval, period, region."""
+    return _load("facts", processed)
+
+
+def load_sources(processed: Path | None = None) -> pd.DataFrame:
+    """Every source: id, publisher, title, date, address, language, kind."""
+    return _load("sources", processed)
+
+
+def load_conflicts(processed: Path | None = None) -> pd.DataFrame:
+    """Pairs of figures that disagree (intervals that do not overlap), and identities that do not add up."""
+    return _load("conflicts", processed)
+
+
+def load_coverage(processed: Path | None = None) -> pd.DataFrame:
+    """Which entities have which measures for which years."""
+    return _load("coverage", processed)
+
+
+def load_regional_jobs(processed: Path | None = None) -> pd.DataFrame:
+    """Jobs of employees by region, SBI section and year, as absolute counts (CBS x 1 000 multiplied out)."""
+    return _load("regional_jobs", processed)
+
+
+def load_regions(processed: Path | None = None) -> pd.DataFrame:
+    """Every region code with name, level, and its COROP and provincie where known."""
+    return _load("regions", processed)
