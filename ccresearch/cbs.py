@@ -383,6 +383,10 @@ def fetch_table(
         raise InputError("not a CBS table id", field="TABLE_ID", value=table_id, expected="e.g. 83582NED")
     out = out or (paths.raw_dir() / "cbs")
     out.mkdir(parents=True, exist_ok=True)
+    if catalog_url and "://" in catalog_url:  # e.g. http://127.0.0.1:8000 for a local mirror
+        scheme, catalog_url = catalog_url.split("://", 1)
+        cbsodata.options.use_https = scheme == "https"
+        catalog_url = catalog_url.rstrip("/")
     target = out / table_id
     tmp = Path(tempfile.mkdtemp(prefix=f".{table_id}.", dir=out))
     try:
@@ -435,5 +439,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--filter", help="OData $filter, e.g. \"startswith(RegioS,'CR')\"")
     p.add_argument("--select", help="comma-separated columns to keep")
     p.add_argument("--out", help="folder for the table (default data/raw/cbs)")
-    p.add_argument("--catalog-url", help="StatLine host (default opendata.cbs.nl)")
+    p.add_argument(
+        "--catalog-url", help="StatLine host, or http(s)://host:port of a mirror (default opendata.cbs.nl)"
+    )
     p.set_defaults(func=_cmd_fetch)
