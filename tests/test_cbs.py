@@ -191,7 +191,7 @@ def test_corop_plus_cr99_sum_to_the_national_total_where_both_exist(raw_dir: Pat
 
 
 def test_a_mismatching_national_total_is_reported() -> None:
-    rows = [("CR%02d" % i, "corop", 1000.0) for i in range(1, 41)]
+    rows = [(f"CR{i:02d}", "corop", 1000.0) for i in range(1, 41)]
     rows += [("CR99", "unclassified", 100.0), ("NL01", "country", 50_000.0)]  # synthetic: 40,100 != 50,000
     synthetic = pd.DataFrame(
         [

@@ -1,0 +1,271 @@
+"""The build: deterministic, atomic, and strict about bad input (exit status 2 with file, row, field, value)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from ccresearch import build as build_mod
+from ccresearch.catalog import sha256_of, write_sidecar
+from ccresearch.cli import main
+from ccresearch.errors import ChecksumMismatch, InputError
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+def _first_facts_file(raw: Path) -> Path:
+    return sorted((raw / "facts").glob("*.csv"))[0]
+
+
+def _edit_csv(path: Path, change: Callable[[list[dict[str, str]], list[str]], list[str] | None]) -> None:
+    """Edit a raw CSV as a researcher would, then refresh its sidecar so only the content is wrong."""
+    with open(path, encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        fields = list(reader.fieldnames or [])
+        rows = list(reader)
+    fields = change(rows, fields) or fields
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n", extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    write_sidecar(path)
+
+
+def test_build_writes_every_table_as_parquet_and_csv_with_a_manifest(processed_dir: Path) -> None:
+    for name in build_mod.TABLES:
+        assert (processed_dir / f"{name}.parquet").exists()
+        assert (processed_dir / f"{name}.csv").exists()
+    manifest = json.loads((processed_dir / "manifest.json").read_text())
+    assert "sources.csv" in manifest["inputs"] and "reference/basque.csv" in manifest["inputs"]
+    for name, digest in manifest["outputs"].items():
+        assert sha256_of(processed_dir / name) == digest
+    assert manifest["summary"]["regional_jobs_years"] == [2010, 2024]
+    assert manifest["summary"]["years_without_cr99"] == list(range(2012, 2019))
+
+
+def test_two_builds_give_byte_identical_outputs(raw_dir: Path, tmp_path: Path, processed_dir: Path) -> None:
+    again = tmp_path / "again"
+    build_mod.build(raw_dir, again)
+    assert _snapshot(again) == _snapshot(processed_dir)
+
+
+def test_facts_have_the_required_columns_and_intervals(processed_dir: Path) -> None:
+    facts = pd.read_parquet(processed_dir / "facts.parquet")
+    for col in [
+        "source_id",
+        "entity",
+        "entity_name",
+        "measure",
+        "value_text",
+        "value",
+        "low",
+        "high",
+        "unit",
+        "period_start",
+        "period_end",
+        "region_code",
+    ]:
+        assert col in facts.columns
+    assert (facts["low"] <= facts["value"]).all() and (facts["value"] <= facts["high"]).all()
+    assert facts["fact_id"].is_unique
+    sources = pd.read_parquet(processed_dir / "sources.parquet")
+    assert set(facts["source_id"]) <= set(sources["source_id"])
+    assert len(set(facts["source_id"])) == len(sources)  # every source contributes figures
+
+
+def test_every_seed_article_contributes_figures(processed_dir: Path) -> None:
+    facts = pd.read_parquet(processed_dir / "facts.parquet")
+    sources = pd.read_parquet(processed_dir / "sources.parquet")
+    seeds = sources[sources["note"].str.contains("seed", case=False, na=False)]
+    assert len(seeds) == 5
+    counts = facts[facts["source_id"].isin(seeds["source_id"])].groupby("source_id").size()
+    assert len(counts) == 5 and (counts > 0).all()
+
+
+def test_qualifiers_set_the_interval(processed_dir: Path) -> None:
+    facts = pd.read_parquet(processed_dir / "facts.parquet").set_index("value_text", drop=False)
+    lower = facts[facts["value_text"].str.startswith("ruim")]
+    assert len(lower) and (lower["high"] == float("inf")).all() and (lower["low"] == lower["value"]).all()
+    upper = facts[facts["value_text"].str.startswith("bijna")]
+    assert len(upper) and (upper["high"] == upper["value"]).all()
+
+
+def test_known_conflicts_are_findings(processed_dir: Path) -> None:
+    conflicts = pd.read_parquet(processed_dir / "conflicts.parquet")
+    csv_companies = conflicts[
+        (conflicts.entity == "customer-service-valley") & conflicts.measure.str.contains("compan")
+    ]
+    assert len(csv_companies) >= 1
+    texts = set(csv_companies["value_text_a"]) | set(csv_companies["value_text_b"])
+    assert any("twintig" in t for t in texts) and any("dertig" in t for t in texts)
+    identity = conflicts[conflicts["kind"] == "identity"]
+    assert any("1.600" in t for t in identity["value_text_a"])  # 1,400 + 170 is not 1,600 (Ecabo 2006)
+
+
+def test_regional_jobs_table_is_tidy_and_absolute(processed_dir: Path) -> None:
+    jobs = pd.read_parquet(processed_dir / "regional_jobs.parquet")
+    row = jobs[(jobs.region_code == "CR01") & (jobs.sbi_key == "T001081") & (jobs.year == 2010)]
+    assert row["jobs"].iloc[0] == 47_700.0
+    assert row["source_table"].iloc[0] == "83582NED"
+    assert row["sbi_label"].iloc[0] == "A-U Alle economische activiteiten"
+
+
+def test_is_stale_follows_inputs(raw_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert build_mod.is_stale(raw_copy, out)
+    build_mod.build(raw_copy, out)
+    assert not build_mod.is_stale(raw_copy, out)
+    assert build_mod.ensure_built(raw_copy, out) is None
+    _edit_csv(raw_copy / "sources.csv", lambda rows, f: None)  # same content, rewritten: still not stale?
+    target = raw_copy / "regions/regions_reference.csv"
+    target.write_text(target.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    write_sidecar(target)
+    assert build_mod.is_stale(raw_copy, out)
+
+
+# --- bad input: exit 2, message names the place, output folder untouched ---------------------------------
+
+
+def _assert_rejected(raw: Path, out: Path, capsys: pytest.CaptureFixture, *needles: str) -> str:
+    before = _snapshot(out)
+    status = main(["build", "--raw", str(raw), "--out", str(out)])
+    err = capsys.readouterr().err
+    assert status == 2, err
+    for needle in needles:
+        assert needle in err, err
+    assert _snapshot(out) == before  # atomic: nothing already built is lost or half-written
+    assert [p.name for p in out.parent.iterdir() if p.name.startswith(".out.new")] == []
+    return err
+
+
+@pytest.fixture
+def built(raw_copy: Path, tmp_path: Path) -> tuple[Path, Path]:
+    out = tmp_path / "out"
+    build_mod.build(raw_copy, out)
+    return raw_copy, out
+
+
+def test_checksum_mismatch_names_the_file(built: tuple[Path, Path], capsys: pytest.CaptureFixture) -> None:
+    raw, out = built
+    target = raw / "regions/regions_reference.csv"
+    target.write_text(
+        target.read_text(encoding="utf-8").replace("Zuid-Limburg", "Zuid Limburg"), encoding="utf-8"
+    )
+    _assert_rejected(raw, out, capsys, "regions_reference.csv", "checksum")
+    with pytest.raises(ChecksumMismatch):
+        build_mod.build(raw, out)
+
+
+def test_missing_column(built: tuple[Path, Path], capsys: pytest.CaptureFixture) -> None:
+    raw, out = built
+    path = _first_facts_file(raw)
+    _edit_csv(path, lambda rows, f: [c for c in f if c != "unit"])
+    _assert_rejected(raw, out, capsys, path.name, "missing column", "unit")
+
+
+def test_extra_column(built: tuple[Path, Path], capsys: pytest.CaptureFixture) -> None:
+    raw, out = built
+    path = _first_facts_file(raw)
+
+    def add(rows: list[dict[str, str]], fields: list[str]) -> list[str]:
+        for r in rows:
+            r["comment"] = "x"
+        return [*fields, "comment"]
+
+    _edit_csv(path, add)
+    _assert_rejected(raw, out, capsys, path.name, "unexpected column", "comment")
+
+
+def _set(field: str, value: str, row: int = 0) -> Callable[[list[dict[str, str]], list[str]], None]:
+    def change(rows: list[dict[str, str]], fields: list[str]) -> None:
+        rows[row][field] = value
+
+    return change
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "needle"),
+    [
+        ("value_text", "ruim ### euro", "value_text"),
+        ("value_text", "-5", "negative"),
+        ("region", "Atlantis", "Atlantis"),
+        ("entity", "Acme Callcenters BV", "Acme Callcenters BV"),
+        ("source_id", "no-such-source", "unknown source"),
+        ("measure", "no_such_measure", "unknown measure"),
+    ],
+)
+def test_bad_field_names_file_row_field_and_value(
+    built: tuple[Path, Path], capsys: pytest.CaptureFixture, field: str, value: str, needle: str
+) -> None:
+    raw, out = built
+    path = _first_facts_file(raw)
+    _edit_csv(path, _set(field, value))
+    err = _assert_rejected(raw, out, capsys, path.name, "row 2", needle)
+    assert value in err
+
+
+def test_end_before_start(built: tuple[Path, Path], capsys: pytest.CaptureFixture) -> None:
+    raw, out = built
+    path = _first_facts_file(raw)
+
+    def change(rows: list[dict[str, str]], fields: list[str]) -> None:
+        rows[0].update(period_text="", period_start="2016-01-01", period_end="2015-01-01")
+
+    _edit_csv(path, change)
+    _assert_rejected(raw, out, capsys, path.name, "row 2", "period_end", "ends before it starts")
+
+
+def test_duplicate_id(built: tuple[Path, Path], capsys: pytest.CaptureFixture) -> None:
+    raw, out = built
+    path = _first_facts_file(raw)
+
+    def change(rows: list[dict[str, str]], fields: list[str]) -> None:
+        rows[1]["fact_id"] = rows[0]["fact_id"]
+
+    _edit_csv(path, change)
+    _assert_rejected(raw, out, capsys, path.name, "row 3", "duplicate id")
+
+
+def test_file_that_is_not_utf8(built: tuple[Path, Path], capsys: pytest.CaptureFixture) -> None:
+    raw, out = built
+    path = raw / "sources.csv"
+    path.write_bytes(
+        path.read_bytes().replace("ë".encode(), "ë".encode("latin-1"), 1) + "café\n".encode("latin-1")
+    )
+    write_sidecar(path)
+    _assert_rejected(raw, out, capsys, "sources.csv", "not UTF-8")
+
+
+def test_unused_mapping_rows_are_reported_not_fatal(built: tuple[Path, Path]) -> None:
+    raw, out = built
+    path = raw / "mappings/organisations.csv"
+
+    def add(rows: list[dict[str, str]], fields: list[str]) -> None:
+        rows.append(
+            {"name_as_written": "Nobody BV", "canonical_id": "nobody", "canonical_name": "Nobody", "note": ""}
+        )
+
+    _edit_csv(path, add)
+    report = build_mod.build(raw, out)
+    assert any(u["name_as_written"] == "Nobody BV" for u in report.unused_mappings)
+    assert any("Nobody BV" in line for line in report.lines())
+
+
+def test_inputerror_carries_the_parts(built: tuple[Path, Path]) -> None:
+    raw, out = built
+    path = _first_facts_file(raw)
+    _edit_csv(path, _set("region", "Atlantis"))
+    with pytest.raises(InputError) as err:
+        build_mod.build(raw, out)
+    assert err.value.file == str(path) and err.value.row == 2 and err.value.value == "Atlantis"
