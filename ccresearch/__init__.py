@@ -18,16 +18,20 @@ __version__ = "0.1.0"
 _EXPORTS: dict[str, str] = {
     # data access (evidence base)
     "load_facts": "data",
+    "load_events": "data",
     "load_sources": "data",
     "load_conflicts": "data",
     "load_regional_jobs": "data",
     "load_regions": "data",
     "load_coverage": "data",
-    "build": "build",
     # figures as written -> intervals
     "parse_figure": "parse",
     "parse_period": "parse",
+    "parse_date": "parse",
+    "Figure": "parse",
+    "FigureParseError": "parse",
     "Interval": "figures",
+    "interval_sum": "figures",
     # notebook results
     "record": "results",
 }

@@ -29,7 +29,7 @@ from .catalog import data_files, sha256_of, verify_all
 if TYPE_CHECKING:
     import pandas as pd
 
-TABLES = ("facts", "sources", "conflicts", "coverage", "regional_jobs", "regions")
+TABLES = ("facts", "events", "sources", "conflicts", "coverage", "regional_jobs", "regions")
 # modules whose code shapes the processed data: a change to any of them makes the data stale
 _CODE = ("build.py", "evidence.py", "cbs.py", "parse.py", "figures.py", "regions.py", "catalog.py")
 
@@ -152,6 +152,7 @@ def build(raw: Path | None = None, out: Path | None = None) -> BuildReport:
             )
         tables = {
             "facts": evidence.facts,
+            "events": evidence.events,
             "sources": evidence.sources,
             "conflicts": evidence.conflicts,
             "coverage": evidence.coverage,
@@ -173,7 +174,8 @@ def build(raw: Path | None = None, out: Path | None = None) -> BuildReport:
         try:
             for name, frame in tables.items():
                 _write_table(frame, tmp, name)
-            _dump_json(tmp / "build_report.json", asdict(report))
+            # the report names no folder: the same inputs give the same bytes wherever they are built
+            _dump_json(tmp / "build_report.json", {k: v for k, v in asdict(report).items() if k != "out"})
             outputs = {p.name: sha256_of(p) for p in sorted(tmp.iterdir())}
             manifest = {
                 "library_version": __version__,

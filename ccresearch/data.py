@@ -34,6 +34,11 @@ def load_facts(processed: Path | None = None) -> pd.DataFrame:
     return _load("facts", processed)
 
 
+def load_events(processed: Path | None = None) -> pd.DataFrame:
+    """Dated events per source (a programme started, an application was submitted), dates as written."""
+    return _load("events", processed)
+
+
 def load_sources(processed: Path | None = None) -> pd.DataFrame:
     """Every source: id, publisher, title, date, address, language, kind."""
     return _load("sources", processed)

@@ -50,6 +50,17 @@ FACT_COLUMNS = [
 MEASURE_COLUMNS = ["measure", "unit", "kind", "description"]
 MAPPING_COLUMNS = ["name_as_written", "canonical_id", "canonical_name", "note"]
 ENTITY_MAPPINGS = ("organisations", "programmes", "sectors")
+EVENT_COLUMNS = [
+    "event_id",
+    "source_id",
+    "entity",
+    "event",
+    "date_text",
+    "date_start",
+    "date_end",
+    "region",
+    "note",
+]
 IDENTITY_COLUMNS = ["identity_id", "entity", "total_measure", "part_measures", "note"]
 # the unit a parsed figure implies -> the declared units it may stand in
 _UNIT_FAMILIES = {
@@ -115,6 +126,7 @@ class Evidence:
 
     sources: pd.DataFrame
     facts: pd.DataFrame
+    events: pd.DataFrame
     conflicts: pd.DataFrame
     coverage: pd.DataFrame
     unused_mappings: list[dict[str, Any]]
@@ -259,8 +271,10 @@ def load_mappings(raw: Path) -> tuple[dict[str, Mapping], Mapping]:
 
 
 def _unit_ok(parsed: str | None, declared: str) -> bool:
+    """Whether a figure as parsed fits the declared unit. A plain number may stand for an amount in euros
+    (the measure carries the currency: `900.000`), but never for a share (`80` is not 80%)."""
     if parsed is None:
-        return not declared.startswith(("EUR", "share"))
+        return not declared.startswith("share")
     family = _UNIT_FAMILIES.get(parsed, (parsed,))
     return declared.split("/")[0] in family
 
@@ -318,25 +332,24 @@ def load_facts(
                     value=rec["unit"],
                     expected=f"{measure['unit']} (measures.csv, {rec['measure']})",
                 )
-            hit = None
-            kind = ""
-            for kind, mapping in entities.items():  # noqa: B007
-                hit = mapping.lookup(rec["entity"])
-                if hit:
-                    break
+            hit = _map_entity(rec["entity"], entities)
             if hit is None:
                 unmapped.append((path, row, "entity", rec["entity"]))
                 continue
             region_code = None
             if rec["region"]:
-                region_hit = regions_map.lookup(rec["region"])
-                if region_hit:
-                    region_code = region_hit[0]
-                elif rec["region"].upper() in known_regions:
-                    region_code = rec["region"].upper()
-                else:
+                region_code = _map_region(rec["region"], regions_map, known_regions)
+                if region_code is None:
                     unmapped.append((path, row, "region", rec["region"]))
                     continue
+            if rec["value_text"].lstrip().startswith(("-", "−", "min ")):
+                raise InputError(
+                    "negative figure",
+                    **where,
+                    field="value_text",
+                    value=rec["value_text"],
+                    expected="a count or amount >= 0",
+                )
             try:
                 figure = parse_figure(rec["value_text"], lang=source["language"])
             except FigureParseError as exc:
@@ -366,7 +379,7 @@ def load_facts(
                     "source_id": rec["source_id"],
                     "entity": hit[0],
                     "entity_name": hit[1],
-                    "entity_kind": kind.rstrip("s"),
+                    "entity_kind": hit[2],
                     "measure": rec["measure"],
                     "value_text": rec["value_text"],
                     "value": figure.interval.value,
@@ -425,7 +438,7 @@ def _period(
                 value=rec["period_text"],
                 expected="explicit period_start/period_end, or a date in sources.csv",
             )
-        ref = parse_date(source["date"])[0]
+        ref = parse_date(source["date"])
         try:
             start, end = parse_period(rec["period_text"], ref, lang=source["language"])
         except FigureParseError as exc:
@@ -443,6 +456,124 @@ def _period(
             expected=f"a date on or after {start}",
         )
     return start, end
+
+
+def _map_entity(name: str, entities: dict[str, Mapping]) -> tuple[str, str, str] | None:
+    for kind, mapping in entities.items():
+        hit = mapping.lookup(name)
+        if hit:
+            return hit[0], hit[1], kind.rstrip("s")
+    return None
+
+
+def _map_region(name: str, regions_map: Mapping, known: dict[str, Any]) -> str | None:
+    hit = regions_map.lookup(name)
+    if hit:
+        return hit[0]
+    return name.upper() if name.upper() in known else None
+
+
+def load_events(
+    raw: Path, sources: pd.DataFrame, entities: dict[str, Mapping], regions_map: Mapping
+) -> pd.DataFrame:
+    """Dated events (a programme started, an application was submitted), one row per date per source.
+
+    Dates are kept apart from the facts because a date is not a quantity: ``30 april`` is not the number 30.
+    """
+    import pandas as pd
+
+    from .regions import regions
+
+    path = raw / "events.csv"
+    columns = [
+        "event_id",
+        "source_id",
+        "entity",
+        "entity_name",
+        "entity_kind",
+        "event",
+        "date_text",
+        "date_start",
+        "date_end",
+        "region_code",
+        "note",
+        "file",
+        "row",
+    ]
+    if not path.exists():
+        return pd.DataFrame(columns=columns)
+    known = regions(raw)
+    source_ids = set(sources["source_id"])
+    frame = read_csv_checked(path, required=EVENT_COLUMNS, allowed=EVENT_COLUMNS)
+    _unique(frame, "event_id", file=path)
+    records = []
+    for row, rec in _rows(frame):
+        where = {"file": path, "row": row}
+        _require(rec["event_id"], **where, field="event_id", expected="a unique id")
+        _require(rec["event"], **where, field="event", expected="what happened, snake_case")
+        if rec["source_id"] not in source_ids:
+            raise InputError(
+                "unknown source",
+                **where,
+                field="source_id",
+                value=rec["source_id"],
+                expected="an id in sources.csv",
+            )
+        hit = _map_entity(rec["entity"], entities)
+        if hit is None:
+            raise InputError(
+                "name without a mapping",
+                **where,
+                field="entity",
+                value=rec["entity"],
+                expected="a row in data/raw/mappings/{organisations,programmes,sectors}.csv",
+            )
+        region_code = None
+        if rec["region"]:
+            region_code = _map_region(rec["region"], regions_map, known)
+            if region_code is None:
+                raise InputError(
+                    "name without a mapping",
+                    **where,
+                    field="region",
+                    value=rec["region"],
+                    expected="a row in data/raw/mappings/regions.csv or a CBS region code",
+                )
+        start = _iso_date(
+            _require(rec["date_start"], **where, field="date_start", expected="a date"),
+            **where,
+            field="date_start",
+        )[0]
+        end = _iso_date(rec["date_end"] or rec["date_start"], **where, field="date_end")[1]
+        if end < start:
+            raise InputError(
+                "event ends before it starts",
+                **where,
+                field="date_end",
+                value=rec["date_end"],
+                expected=f"a date on or after {start}",
+            )
+        records.append(
+            {
+                "event_id": rec["event_id"],
+                "source_id": rec["source_id"],
+                "entity": hit[0],
+                "entity_name": hit[1],
+                "entity_kind": hit[2],
+                "event": rec["event"],
+                "date_text": rec["date_text"],
+                "date_start": start,
+                "date_end": end,
+                "region_code": region_code,
+                "note": rec["note"] or None,
+                "file": path.relative_to(raw).as_posix(),
+                "row": row,
+            }
+        )
+    events = pd.DataFrame.from_records(records, columns=columns)
+    for col in ("date_start", "date_end"):
+        events[col] = pd.to_datetime(events[col])
+    return events.sort_values("event_id").reset_index(drop=True)
 
 
 def load_identities(
@@ -469,7 +600,7 @@ def load_identities(
                 )
         entity = rec["entity"]
         if entity not in canon:
-            hit = next((m.lookup(entity) for m in entities.values() if m.lookup(entity)), None)
+            hit = _map_entity(entity, entities)
             if hit is None:
                 raise InputError(
                     "unknown entity",
@@ -535,15 +666,24 @@ def _period_text(r: Any) -> str:
     return s if s == e else f"{s}..{e}"
 
 
-def find_conflicts(facts: pd.DataFrame, identities: list[dict[str, Any]] | None = None) -> pd.DataFrame:
+def find_conflicts(
+    facts: pd.DataFrame, identities: list[dict[str, Any]] | None = None, events: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Pairs of figures on the same entity, measure, region and overlapping period whose intervals do not
-    overlap (``kind='disagreement'``); and accounting identities whose stated values do not add up
-    (``kind='identity'``, with ``intervals_overlap`` telling whether the qualifiers could absorb it)."""
+    overlap (``kind='disagreement'``); accounting identities whose stated values do not add up
+    (``kind='identity'``, with ``intervals_overlap`` telling whether the qualifiers could absorb it); and the
+    same event of the same entity dated differently by two sources (``kind='date'``)."""
     import pandas as pd
 
     from .figures import Interval, interval_sum
 
     rows: list[dict[str, Any]] = []
+    if events is not None and len(events):
+        for _, group in events.groupby(["entity", "event"], sort=True):
+            for a, b in itertools.combinations(list(group.itertuples(index=False)), 2):
+                if a.date_start <= b.date_end and b.date_start <= a.date_end:
+                    continue
+                rows.append(_date_conflict_row(a, b))
     keyed = facts.assign(_region=facts["region_code"].fillna(""))
     for _, group in keyed.groupby(["entity", "measure", "unit", "_region"], sort=True):
         recs = list(group.itertuples(index=False))
@@ -607,6 +747,39 @@ def find_conflicts(facts: pd.DataFrame, identities: list[dict[str, Any]] | None 
     frame = frame.sort_values(["kind", "entity", "measure", "fact_id_a", "fact_id_b"]).reset_index(drop=True)
     frame["conflict_id"] = [f"c{i + 1:03d}" for i in range(len(frame))]
     return frame
+
+
+def _date_conflict_row(a: Any, b: Any) -> dict[str, Any]:
+    def span(r: Any) -> str:
+        s, e = r.date_start.date().isoformat(), r.date_end.date().isoformat()
+        return s if s == e else f"{s}..{e}"
+
+    nan = float("nan")
+    return {
+        "conflict_id": "",
+        "kind": "date",
+        "entity": a.entity,
+        "entity_name": a.entity_name,
+        "measure": a.event,
+        "region_code": a.region_code,
+        "fact_id_a": a.event_id,
+        "source_id_a": a.source_id,
+        "value_text_a": a.date_text,
+        "low_a": nan,
+        "value_a": nan,
+        "high_a": nan,
+        "period_a": span(a),
+        "fact_id_b": b.event_id,
+        "source_id_b": b.source_id,
+        "value_text_b": b.date_text,
+        "low_b": nan,
+        "value_b": nan,
+        "high_b": nan,
+        "period_b": span(b),
+        "same_source": a.source_id == b.source_id,
+        "intervals_overlap": False,
+        "explanation": f"{a.source_id} dates {a.event} {span(a)}, {b.source_id} {span(b)}",
+    }
 
 
 def _conflict_row(
@@ -677,7 +850,8 @@ def assemble(raw: Path) -> Evidence:
     measures = load_measures(raw)
     entities, regions_map = load_mappings(raw)
     facts = load_facts(raw, sources, measures, entities, regions_map)
+    events = load_events(raw, sources, entities, regions_map)
     identities = load_identities(raw, measures, entities)
-    conflicts = find_conflicts(facts, identities)
+    conflicts = find_conflicts(facts, identities, events)
     unused = [u for m in [*entities.values(), regions_map] for u in m.unused()]
-    return Evidence(sources, facts, conflicts, coverage(facts), unused)
+    return Evidence(sources, facts, events, conflicts, coverage(facts), unused)

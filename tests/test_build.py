@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ccresearch import build as build_mod
+import ccresearch.build as build_mod
 from ccresearch.catalog import sha256_of, write_sidecar
 from ccresearch.cli import main
 from ccresearch.errors import ChecksumMismatch, InputError
@@ -103,14 +103,16 @@ def test_qualifiers_set_the_interval(processed_dir: Path) -> None:
 
 def test_known_conflicts_are_findings(processed_dir: Path) -> None:
     conflicts = pd.read_parquet(processed_dir / "conflicts.parquet")
-    csv_companies = conflicts[
-        (conflicts.entity == "customer-service-valley") & conflicts.measure.str.contains("compan")
-    ]
+    csv_companies = conflicts[(conflicts.kind == "disagreement") & (conflicts.measure == "companies_count")]
     assert len(csv_companies) >= 1
     texts = set(csv_companies["value_text_a"]) | set(csv_companies["value_text_b"])
     assert any("twintig" in t for t in texts) and any("dertig" in t for t in texts)
     identity = conflicts[conflicts["kind"] == "identity"]
     assert any("1.600" in t for t in identity["value_text_a"])  # 1,400 + 170 is not 1,600 (Ecabo 2006)
+    dates = conflicts[conflicts["kind"] == "date"]
+    assert any(
+        p.startswith("2016-04-30") for p in [*dates["period_a"], *dates["period_b"]]
+    )  # end of the plan
 
 
 def test_regional_jobs_table_is_tidy_and_absolute(processed_dir: Path) -> None:

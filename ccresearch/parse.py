@@ -1,0 +1,1035 @@
+"""Dutch (and English) figures as written -> :class:`~ccresearch.figures.Interval` with qualifier, unit and rate.
+
+``parse_figure("ruim € 1,8 miljoen")`` gives low 1.8e6, value 1.8e6, high inf, unit EUR; ``parse_period`` turns
+``de komende drie jaren`` into dates relative to the source's date; ``parse_date`` reads partial ISO dates.
+
+Policies (what a qualifier means):
+
+- **No qualifier** -> ``exact``: low == value == high.
+- **Lower bound** (``ruim``, ``meer dan``, ``minstens``, ``ten minste``, ``minimaal``, ``vanaf``; English ``over``,
+  ``more than``, ``at least``; a trailing ``+``): low = value = x, high = +inf. Sources that say "ruim" rarely mean
+  more than a few per cent above x, but they give no upper limit, so none is invented.
+- **Upper bound** (``bijna``, ``nagenoeg``, ``maximaal``, ``hooguit``, ``minder dan``, ``binnen``, a leading
+  ``tot``; English ``almost``, ``nearly``, ``up to``, ``within``): value = high = x, low = 0. **Every quantity in
+  this project is non-negative** (counts, euros, shares, durations), so 0 is the natural lower limit.
+  ``binnen 24 uur`` (within 24 hours) is an upper bound: the time taken is at most 24 hours.
+- **Approximate** (``zo'n``, ``circa``, ``ca.``, ``ongeveer``, ``rond``, ``naar schatting``; English ``about``,
+  ``around``, ``approximately``, ``some``): low = x * (1 - tolerance), high = x * (1 + tolerance) with
+  :data:`APPROX_TOLERANCE` = 0.10 unless the caller passes another ``tolerance``. Why 10%: an approximate figure
+  in a news text is usually rounded to one or two significant digits (``zo'n 170``, ``zo'n 1.600``,
+  ``zo'n 6000``); rounding to one significant digit with a leading digit of 5 or more is off by at most 10%, two
+  significant digits by at most about 3%, so 10% covers the rounding with some room for the writer's own
+  imprecision. It is a parameter, not a finding: analyses should vary it in their robustness section.
+- An approximate qualifier combined with a bound (``naar schatting ruim 500``) keeps the bound.
+- **Range** (``zes tot tien``, ``30-40``, ``30 – 40``, ``een tot twee``, ``tussen 30 en 40``, ``twee of
+  drie``): low and high as stated, value the midpoint. With an approximate qualifier (``zo'n zes tot tien``) the
+  range is widened by the tolerance on both sides. A bound qualifier with a range is refused (it is unclear).
+- **Collective words** are vague magnitudes, not numbers: ``tientallen`` (tens) -> [20, 90], ``honderden`` ->
+  [200, 900], ``duizenden`` -> [2.000, 9.000] and so on, value the midpoint, qualifier ``approximate``: "two to
+  nine times the unit" is how the words read; a source that says ``tientallen`` gave no more precision.
+  ``een paar``, ``enkele``, ``diverse`` are not figures and raise.
+- **Shares** are fractions: ``99,9%`` -> 0.999, ``80 procent`` -> 0.8, ``zeven op de tien`` -> 0.7. A lower
+  bound on a share stays open (``ruim 80 procent`` -> [0.8, inf]): percentages of growth can exceed 100.
+
+Number formats: with ``lang="nl"`` ``.`` groups thousands and ``,`` is the decimal sign (``1,8``, ``300.000``);
+with ``lang="en"`` the other way round (``395,265``). A number whose only separator is followed by exactly three
+digits (``395,265`` in Dutch, ``1.500`` in English) is refused unless a scale word or a percent sign makes the
+reading clear: it is the tell-tale of a figure parsed in the wrong language, and guessing would silently be off
+by a factor of 1000.
+
+Words: a short known list of words may come before the number (qualifiers, ``de``, ``komende``, ``in``, verbs
+such as ``verdubbeld tot``); any words may follow it (``bedrijven``, ``deelnemers``, ``per jaar``), but a second
+number after the figure that does not form a range raises, as does a text with no number at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Literal
+
+from .errors import InputError, ParameterError
+from .figures import Interval, interval_sum
+
+__all__ = [
+    "APPROX_TOLERANCE",
+    "Figure",
+    "FigureParseError",
+    "Interval",
+    "interval_sum",
+    "parse_date",
+    "parse_figure",
+    "parse_period",
+]
+
+APPROX_TOLERANCE: float = 0.10
+"""Relative half-width of an approximate figure (``zo'n 170`` -> [153, 187]); see the module docstring."""
+
+EXPECTED_FIGURE = "a Dutch figure such as 'ruim € 1,8 miljoen', '30-40', 'zo'n zes procent'"
+EXPECTED_PERIOD = (
+    "a period such as 'de komende drie jaren', 'in 2020', '2014-2015', 'medio juni', 'per 1 juli', "
+    "'1 mei 2014 tot en met 30 april 2016', 'sinds 2004', 'begin 2007', 'eind maart 2015'"
+)
+EXPECTED_DATE = "an ISO date 'YYYY-MM-DD', a month 'YYYY-MM' or a year 'YYYY'"
+
+Qualifier = Literal["exact", "lower_bound", "upper_bound", "approximate", "range"]
+Lang = Literal["nl", "en"]
+
+
+class FigureParseError(InputError):
+    """A figure, period or date as written that cannot be read; ``value`` is the text, ``expected`` a hint."""
+
+    def __init__(
+        self, problem: str, *, value: object = None, expected: str | None = EXPECTED_FIGURE, **where
+    ):
+        super().__init__(problem, value=value, expected=expected, **where)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure as written and what it means: interval, qualifier, unit and rate period.
+
+    ``unit`` as the text states it: ``EUR``, ``share`` (a fraction), ``years``, ``months``, ``weeks``, ``days``,
+    ``hours``, or None for a plain count. ``per`` is the rate period (``year``, ``month``, ``week``, ``day``,
+    ``hour``) of ``€15.000 per jaar`` or ``vier dagen per week``, else None.
+    """
+
+    text: str
+    interval: Interval
+    qualifier: Qualifier
+    unit: str | None = None
+    per: str | None = None
+
+    @property
+    def low(self) -> float:
+        """Lowest value the text allows."""
+        return self.interval.low
+
+    @property
+    def value(self) -> float:
+        """The stated (or central) value."""
+        return self.interval.value
+
+    @property
+    def high(self) -> float:
+        """Highest value the text allows (``inf`` when unbounded)."""
+        return self.interval.high
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# vocabulary (phrases separated by '|'; multi-word phrases allowed)
+
+
+def _phrases(text: str) -> tuple[str, ...]:
+    return tuple(p.strip() for p in text.split("|") if p.strip())
+
+
+_QUALIFIERS: dict[str, dict[str, tuple[str, ...]]] = {
+    "nl": {
+        "lower": _phrases(
+            "ruim | ruimschoots | meer dan | minstens | ten minste | tenminste | minimaal | op zijn minst | dik"
+            "| een dikke | een ruime | boven de | vanaf | niet minder dan | minimum | langer dan | groter dan | hoger dan"
+            "| ouder dan"
+        ),
+        "upper": _phrases(
+            "bijna | nagenoeg | maximaal | hooguit | minder dan | ten hoogste | hoogstens | niet meer dan | krap"
+            "| een kleine | tot | tot en met | t/m | binnen | onder de | maximum | max | korter dan | kleiner dan"
+            "| lager dan | jonger dan"
+        ),
+        "approx": _phrases(
+            "zo'n | circa | ca | ongeveer | rond | rondom | rond de | naar schatting | geschat | omstreeks"
+            "| plusminus | ± | ~ | om en nabij | om en nabij de | grofweg | ruwweg | pakweg | zowat | zo ongeveer"
+            "| bij benadering | globaal"
+        ),
+    },
+    "en": {
+        "lower": _phrases(
+            "over | more than | at least | in excess of | upwards of | no fewer than | no less than | well over"
+            "| above | a minimum of | minimum | longer than | larger than | greater than | higher than | older than"
+        ),
+        "upper": _phrases(
+            "almost | nearly | up to | less than | fewer than | at most | no more than | under | below | within"
+            "| a maximum of | maximum | max | just under | shorter than | smaller than | lower than | younger than"
+        ),
+        "approx": _phrases(
+            "about | around | approximately | approx | some | roughly | circa | ca | c | an estimated | estimated"
+            "| close to | ± | ~"
+        ),
+    },
+}
+
+# words before the number that carry no quantity
+_LEADING = {
+    "nl": _phrases(
+        "de | het | in | na | gedurende | voor | sinds | komende | afgelopen | voorbije | laatste | volgende"
+        "| eerste | in totaal | totaal | samen | al | nu | inmiddels | momenteel | nog | elk | ieder | van | er"
+        "| zijn | is"
+    ),
+    "en": _phrases(
+        "the | a | in | for | during | since | next | past | last | coming | first | a total of | total | in total"
+        "| each | now | currently | already | from"
+    ),
+}
+_RANGE_INTRO = {"nl": "tussen", "en": "between"}
+_VERBS = {
+    "nl": _phrases(
+        "verdubbeld | verdrievoudigd | gehalveerd | gestegen | gegroeid | gedaald | toegenomen | afgenomen"
+        "| groeien | groeit | stijgen | stijgt | dalen | daalt"
+    ),
+    "en": _phrases(
+        "doubled | tripled | halved | rose | risen | grew | grown | fell | fallen | increased | decreased | grow"
+        "| rise | fall"
+    ),
+}
+_VERB_TARGET = {"nl": ("tot", "naar"), "en": ("to",)}
+
+_RANGE_SEPS = {
+    "nl": _phrases("tot en met | t/m | tot | - | à | a | of"),
+    "en": _phrases("to | - | or | through"),
+}
+_RANGE_AND = {"nl": "en", "en": "and"}
+_RATIO = {"nl": ("op", "de"), "en": ("out", "of")}
+
+_CURRENCY = frozenset(_phrases("€ | euro | eur | euro's | euros"))
+_SHARE = frozenset(_phrases("% | procent | percent | pct | procentpunt | procentpunten"))
+_SHARE_PHRASES = {"nl": (), "en": (("per", "cent"), ("percentage", "points"), ("percentage", "point"))}
+
+# fmt: off
+_SCALES: dict[str, dict[str, int]] = {
+    "nl": {"honderd": 100, "duizend": 10**3, "miljoen": 10**6, "mln": 10**6, "miljard": 10**9, "mld": 10**9,
+           "mrd": 10**9},
+    "en": {"hundred": 100, "thousand": 10**3, "million": 10**6, "mln": 10**6, "mn": 10**6, "m": 10**6,
+           "billion": 10**9, "bn": 10**9, "mld": 10**9},
+}
+# after a collective word: 'tientallen miljoenen', 'hundreds of thousands'
+_PLURAL_SCALES: dict[str, dict[str, int]] = {
+    "nl": {"duizenden": 10**3, "miljoenen": 10**6, "miljarden": 10**9},
+    "en": {"thousands": 10**3, "millions": 10**6, "billions": 10**9},
+}
+# vague magnitudes -> (low, high): 'two to nine times' the unit the word names
+_COLLECTIVES: dict[str, dict[str, tuple[int, int]]] = {
+    "nl": {"tientallen": (20, 90), "honderden": (200, 900), "duizenden": (2_000, 9_000),
+           "tienduizenden": (20_000, 90_000), "honderdduizenden": (200_000, 900_000),
+           "miljoenen": (2 * 10**6, 9 * 10**6)},
+    "en": {"tens": (20, 90), "dozens": (24, 96), "hundreds": (200, 900), "thousands": (2_000, 9_000),
+           "millions": (2 * 10**6, 9 * 10**6)},
+}
+_TIME_UNITS: dict[str, dict[str, str]] = {
+    "nl": {"jaar": "years", "jaren": "years", "maand": "months", "maanden": "months", "week": "weeks",
+           "weken": "weeks", "dag": "days", "dagen": "days", "uur": "hours", "uren": "hours"},
+    "en": {"year": "years", "years": "years", "month": "months", "months": "months", "week": "weeks",
+           "weeks": "weeks", "day": "days", "days": "days", "hour": "hours", "hours": "hours"},
+}
+# 'per jaar', 'a year' -> rate period
+_RATE_PERIODS = {"jaar": "year", "year": "year", "annum": "year", "maand": "month", "month": "month",
+                 "week": "week", "dag": "day", "day": "day", "uur": "hour", "hour": "hour"}
+_RATE_WORDS = {"jaarlijks": "year", "maandelijks": "month", "wekelijks": "week", "dagelijks": "day",
+               "annually": "year", "yearly": "year", "monthly": "month", "weekly": "week", "daily": "day"}
+# number words
+_NL_UNITS = {"nul": 0, "een": 1, "één": 1, "eén": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6,
+             "zeven": 7, "acht": 8, "negen": 9}
+_NL_TEENS = {"tien": 10, "elf": 11, "twaalf": 12, "dertien": 13, "veertien": 14, "vijftien": 15, "zestien": 16,
+             "zeventien": 17, "achttien": 18, "negentien": 19}
+_NL_TENS = {"twintig": 20, "dertig": 30, "veertig": 40, "vijftig": 50, "zestig": 60, "zeventig": 70,
+            "tachtig": 80, "negentig": 90}
+_EN_UNITS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+             "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+             "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19}
+_EN_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+            "ninety": 90}
+# fmt: on
+_VAGUE_QUANTIFIERS = frozenset(
+    _phrases("vele | enkele | many | several")
+)  # only directly before a collective
+_NOT_NUMBERS = frozenset(
+    _phrases(
+        "paar | aantal | handvol | heleboel | hoop | enkele | diverse | meerdere | verschillende | vele | veel"
+        "| weinig | few | several | many | numerous | various"
+    )
+)
+_NL_COMPOUND = re.compile(
+    r"(een|één|eén|twee|drie|vier|vijf|zes|zeven|acht|negen)(?:en|ën)(" + "|".join(_NL_TENS) + ")"
+)
+_NL_HALF = re.compile(r"(een|één|twee|drie|vier|vijf|zes|zeven|acht|negen|tien)(?:en|ën)half")
+_ARTICLES = frozenset(
+    {"een", "one", "a", "an"}
+)  # number words that are also articles: allowed after the figure
+
+_NUMBER_RE = {
+    "nl": re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?", re.ASCII),
+    "en": re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?", re.ASCII),
+}
+_AMBIGUOUS_RE = {
+    "nl": re.compile(r"[1-9]\d{0,2},\d{3}", re.ASCII),
+    "en": re.compile(r"[1-9]\d{0,2}\.\d{3}", re.ASCII),
+}
+_LANG_NAME = {"nl": "Dutch", "en": "English"}
+
+_CHAR_MAP = str.maketrans(
+    {
+        "\u2019": "'",
+        "\u2018": "'",
+        "\u02bc": "'",
+        "`": "'",
+        "\u00b4": "'",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2212": "-",
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u00a0": " ",
+        "\u202f": " ",
+        "\u2009": " ",
+        "\u2007": " ",
+    }
+)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# number words
+
+
+def _nl_below_100(w: str) -> int | None:
+    for table in (_NL_UNITS, _NL_TEENS, _NL_TENS):
+        if w in table:
+            return table[w]
+    m = _NL_COMPOUND.fullmatch(w)
+    if m:
+        return _NL_UNITS[m.group(1)] + _NL_TENS[m.group(2)]
+    return None
+
+
+def _nl_below_1000(w: str) -> int | None:
+    if "honderd" not in w:
+        return _nl_below_100(w)
+    left, _, right = w.partition("honderd")
+    hundreds = 1 if left == "" else _nl_below_100(left)
+    rest = 0 if right == "" else _nl_below_100(right.removeprefix("en") if right != "en" else right)
+    if hundreds is None or rest is None or not 1 <= hundreds <= 9:
+        return None
+    return hundreds * 100 + rest
+
+
+def _nl_word(w: str) -> Decimal | None:
+    """Value of a Dutch number word (``vijf``, ``tweeëntwintig``, ``vijfduizend``, ``tweeënhalf``), else None."""
+    if w in ("anderhalf", "anderhalve"):
+        return Decimal("1.5")
+    if w in ("half", "halve"):
+        return Decimal("0.5")
+    m = _NL_HALF.fullmatch(w)
+    if m:
+        base = _nl_below_100(m.group(1))
+        return Decimal(base) + Decimal("0.5") if base is not None else None
+    if "duizend" in w:
+        left, _, right = w.partition("duizend")
+        thousands = 1 if left == "" else _nl_below_1000(left)
+        rest = 0 if right == "" else _nl_below_1000(right)
+        if thousands is None or rest is None or thousands == 0:
+            return None
+        return Decimal(thousands * 1000 + rest)
+    n = _nl_below_1000(w)
+    return Decimal(n) if n is not None else None
+
+
+def _en_word(w: str) -> Decimal | None:
+    """Value of an English number word (``seven``, ``twenty-five``), else None."""
+    if w in _EN_UNITS:
+        return Decimal(_EN_UNITS[w])
+    if w in _EN_TENS:
+        return Decimal(_EN_TENS[w])
+    tens, sep, unit = w.partition("-")
+    if sep and tens in _EN_TENS and unit in _EN_UNITS and 1 <= _EN_UNITS[unit] <= 9:
+        return Decimal(_EN_TENS[tens] + _EN_UNITS[unit])
+    if w == "half":
+        return Decimal("0.5")
+    return None
+
+
+def _word_number(w: str, lang: Lang) -> Decimal | None:
+    return _nl_word(w) if lang == "nl" else _en_word(w)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# tokens
+
+
+def _normalise(text: str) -> str:
+    s = unicodedata.normalize("NFC", text).translate(_CHAR_MAP).lower()
+    return re.sub(r"\s+", " ", s).strip()
+
+
+def _tokenise(text: str, lang: Lang) -> list[str]:
+    s = _normalise(text)
+    s = re.sub(r"[\"“”„«»()\[\]{}]", " ", s)
+    s = re.sub(r"/\s*(jaar|maand|week|dag|uur|year|month|day|hour)\b", r" per \1", s)
+    for symbol in ("€", "%", "±", "~"):
+        s = s.replace(symbol, f" {symbol} ")
+    s = re.sub(r"(?<=\d)(?:\+|-?plus(?:sers?)?\b)", " + ", s)  # 500+, 55-plussers
+    s = re.sub(r"(?<=\d)\s*-\s*(?=[€\d])", " - ", s)  # 30-40, 5.000-€ 6.000
+    s = re.sub(r"(?<=\d)(?=[a-z])", " ", s)  # 354mln -> 354 mln
+    tokens = []
+    for tok in s.split():
+        tok = tok.rstrip(".,;:!?").strip("'")
+        if tok.endswith("'s") and tok != "euro's":
+            tok = tok[:-2]
+        if tok:
+            tokens.append(tok)
+    return tokens
+
+
+def _match_phrase(tokens: list[str], i: int, phrases: tuple[str, ...]) -> int:
+    """Length in tokens of the longest phrase that starts at ``tokens[i]``, or 0."""
+    best = 0
+    for phrase in phrases:
+        words = phrase.split()
+        if len(words) > best and tokens[i : i + len(words)] == words:
+            best = len(words)
+    return best
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# the figure parser
+
+
+@dataclass
+class _Term:
+    low: Decimal
+    value: Decimal
+    high: Decimal
+    raw: str
+    kind: Literal["number", "word", "collective"]
+    factor: int = 1
+    unit: str | None = None
+    plus: bool = False
+
+
+class _FigureParser:
+    def __init__(self, text: str, lang: Lang) -> None:
+        self.text = text
+        self.lang = lang
+        self.tokens = _tokenise(text, lang)
+        self.i = 0
+        self.currency = False
+
+    def fail(self, problem: str) -> FigureParseError:
+        return FigureParseError(problem, value=self.text, expected=EXPECTED_FIGURE)
+
+    def peek(self, k: int = 0) -> str | None:
+        j = self.i + k
+        return self.tokens[j] if j < len(self.tokens) else None
+
+    # a number, a number word or a collective word, with its scale, currency and unit
+    def term(self) -> _Term | None:
+        lang = self.lang
+        start = self.i
+        while self.peek() in _CURRENCY:
+            self.currency = True
+            self.i += 1
+        tok = self.peek()
+        if tok is None:
+            self.i = start
+            return None
+        term: _Term
+        if tok in _VAGUE_QUANTIFIERS and self.peek(1) in _COLLECTIVES[lang]:
+            self.i += 1
+            tok = self.peek()
+        if _NUMBER_RE[lang].fullmatch(tok):
+            x = _to_decimal(tok, lang)
+            term = _Term(x, x, x, tok, "number")
+        elif tok in _COLLECTIVES[lang]:
+            lo, hi = _COLLECTIVES[lang][tok]
+            term = _Term(Decimal(lo), (Decimal(lo) + Decimal(hi)) / 2, Decimal(hi), tok, "collective")
+        else:
+            x = _word_number(tok, lang)
+            if x is None:
+                if tok[0].isdigit():
+                    raise self.fail(f"'{tok}' is not a number written the {_LANG_NAME[lang]} way")
+                self.i = start
+                return None
+            if tok in ("een", "a", "an", "one") and self.peek(1) in ("half", "halve"):
+                self.i += 1
+                x = Decimal("0.5")
+            term = _Term(x, x, x, tok, "word")
+        self.i += 1
+        if tok in ("een", "a") and self.peek() in _NOT_NUMBERS:
+            raise self.fail(f"'{tok} {self.peek()}' is not a number")
+        # 'twee en een half', 'two and a half'
+        if term.kind != "collective" and self.tokens[self.i : self.i + 3] in (
+            ["en", "een", "half"],
+            ["and", "a", "half"],
+        ):
+            self.i += 3
+            term.low = term.value = term.high = term.value + Decimal("0.5")
+        if self.peek() == "+":
+            term.plus = True
+            self.i += 1
+        self._scales(term)
+        while self.peek() in _CURRENCY:
+            self.currency = True
+            self.i += 1
+        self._unit(term)
+        return term
+
+    def _scales(self, term: _Term) -> None:
+        lang = self.lang
+        factor = 1
+        while True:
+            tok = self.peek()
+            if term.kind == "collective":
+                if tok == "of" and lang == "en" and self.peek(1) in _PLURAL_SCALES[lang]:
+                    self.i += 1
+                    tok = self.peek()
+                if tok in _PLURAL_SCALES[lang]:
+                    factor *= _PLURAL_SCALES[lang][tok]
+                    self.i += 1
+                    continue
+            elif tok in _SCALES[lang]:
+                factor *= _SCALES[lang][tok]
+                self.i += 1
+                continue
+            break
+        if factor != 1:
+            term.factor = factor
+            term.low, term.value, term.high = (x * factor for x in (term.low, term.value, term.high))
+
+    def _unit(self, term: _Term) -> None:
+        tok = self.peek()
+        if tok is None:
+            return
+        for phrase in _SHARE_PHRASES[self.lang]:
+            if tuple(self.tokens[self.i : self.i + len(phrase)]) == phrase:
+                self.i += len(phrase)
+                term.unit = "share"
+                return
+        if tok in _SHARE:
+            self.i += 1
+            term.unit = "share"
+        elif tok in _TIME_UNITS[self.lang]:
+            self.i += 1
+            term.unit = _TIME_UNITS[self.lang][tok]
+
+    def parse(self, tolerance: float) -> Figure:
+        lang = self.lang
+        tokens = self.tokens
+        if not tokens:
+            raise self.fail("empty text: no figure")
+        families: set[str] = set()
+        per: set[str] = set()
+        range_intro = False
+        # words before the number
+        while self.i < len(tokens):
+            best, fam = 0, ""
+            for family, phrases in _QUALIFIERS[lang].items():
+                n = _match_phrase(tokens, self.i, phrases)
+                if n > best:
+                    best, fam = n, family
+            n_lead = _match_phrase(tokens, self.i, _LEADING[lang])
+            n_rate = _match_phrase(tokens, self.i, tuple(_RATE_WORDS))
+            if best and best >= n_lead:
+                families.add(fam)
+                self.i += best
+            elif n_rate:
+                per.add(_RATE_WORDS[" ".join(tokens[self.i : self.i + n_rate])])
+                self.i += n_rate
+            elif n_lead:
+                self.i += n_lead
+            elif tokens[self.i] == _RANGE_INTRO[lang]:
+                range_intro = True
+                self.i += 1
+            elif tokens[self.i] in _VERBS[lang]:
+                self.i += 1
+                if self.peek() in _VERB_TARGET[lang]:
+                    self.i += 1
+            elif tokens[self.i] in _CURRENCY:
+                self.currency = True
+                self.i += 1
+            else:
+                break
+        if self.i >= len(tokens):
+            raise self.fail("no number found")
+        first = self.term()
+        if first is None:
+            tok = tokens[self.i]
+            if tok in _NOT_NUMBERS:
+                raise self.fail(f"'{tok}' is not a number")
+            raise self.fail(f"unexpected word '{tok}' before the number")
+        second: _Term | None = None
+        ratio = False
+        # ratio: 'zeven op de tien', 'seven out of ten'
+        pair = _RATIO[lang]
+        if tuple(tokens[self.i : self.i + 2]) == pair:
+            save = self.i
+            self.i += 2
+            second = self.term()
+            if second is None:
+                self.i = save
+            else:
+                ratio = True
+        if second is None:
+            seps = _RANGE_SEPS[lang] + ((_RANGE_AND[lang],) if range_intro else ())
+            n = _match_phrase(tokens, self.i, seps) if self.i < len(tokens) else 0
+            if n:
+                save = self.i
+                self.i += n
+                second = self.term()
+                if second is None:
+                    self.i = save
+        elif range_intro:
+            raise self.fail("'tussen'/'between' needs two numbers joined by 'en'/'and'")
+        # everything after the figure: any words, a rate period, but no second number
+        j = self.i
+        while j < len(tokens):
+            tok = tokens[j]
+            nxt = tokens[j + 1] if j + 1 < len(tokens) else None
+            if tok in ("per", "a", "an") and nxt in _RATE_PERIODS:
+                per.add(_RATE_PERIODS[nxt])
+                j += 2
+                continue
+            if tok in _RATE_WORDS:
+                per.add(_RATE_WORDS[tok])
+            elif (
+                any(c.isdigit() for c in tok)
+                or tok in _COLLECTIVES[lang]
+                or (tok not in _ARTICLES and _word_number(tok, lang) is not None)
+            ):
+                raise self.fail(f"a second number '{tok}' that does not form a range with the first")
+            j += 1
+        if len(per) > 1:
+            raise self.fail(f"conflicting rate periods {sorted(per)}")
+        return self._figure(first, second, ratio, families, per.pop() if per else None, tolerance)
+
+    def _figure(
+        self,
+        first: _Term,
+        second: _Term | None,
+        ratio: bool,
+        families: set[str],
+        per: str | None,
+        tolerance: float,
+    ) -> Figure:
+        if first.plus:
+            families.add("lower")
+        if second is not None and second.plus:
+            raise self.fail("'+' after the second number of a range")
+        if {"lower", "upper"} <= families:
+            raise self.fail("both a lower-bound and an upper-bound qualifier")
+        units = {t.unit for t in (first, second) if t is not None and t.unit is not None}
+        if self.currency:
+            units.add("EUR")
+        if len(units) > 1:
+            raise self.fail(f"conflicting units {sorted(units)}")
+        unit = units.pop() if units else None
+        for t in (first, second):
+            if (
+                t is not None
+                and t.kind == "number"
+                and t.factor == 1
+                and t.unit != "share"
+                and _AMBIGUOUS_RE[self.lang].fullmatch(t.raw)
+            ):
+                other = "en" if self.lang == "nl" else "nl"
+                raise self.fail(
+                    f"'{t.raw}' is ambiguous: read the {_LANG_NAME[self.lang]} way it has three decimals; "
+                    f"if the source writes numbers the {_LANG_NAME[other]} way, parse it with lang='{other}'"
+                )
+        if ratio:
+            assert second is not None
+            if first.kind == "collective" or second.kind == "collective" or first.unit or second.unit:
+                raise self.fail("a ratio 'x op de y' needs two plain numbers")
+            if second.value == 0 or first.value > second.value:
+                raise self.fail("a ratio 'x op de y' needs 0 <= x <= y and y > 0")
+            x = first.value / second.value
+            first, second, unit = _Term(x, x, x, first.raw, "number"), None, "share"
+        share = Decimal(100) if unit == "share" and not ratio else Decimal(1)
+        if second is not None:
+            if first.kind == "collective" or second.kind == "collective":
+                raise self.fail("a range between vague words such as 'tientallen'")
+            if families & {"lower", "upper"}:
+                raise self.fail("a lower- or upper-bound qualifier before a range")
+            lo, hi = first.value, second.value
+            if second.factor != 1 and first.factor == 1:
+                lo *= second.factor  # '1,5 tot 2 miljoen': the scale word covers both numbers
+            if lo > hi:
+                raise self.fail(f"a range whose first number is larger than the second ({lo} > {hi})")
+            lo, hi = float(lo / share), float(hi / share)
+            mid = float((Decimal(lo) + Decimal(hi)) / 2)
+            mid = min(max(mid, lo), hi)
+            if "approx" in families:
+                return Figure(self.text, _widen(lo, mid, hi, tolerance), "range", unit, per)
+            return Figure(self.text, Interval(lo, mid, hi), "range", unit, per)
+        if first.kind == "collective":
+            if families & {"lower", "upper"}:
+                raise self.fail(f"a lower- or upper-bound qualifier before the vague word '{first.raw}'")
+            lo, mid, hi = (float(v / share) for v in (first.low, first.value, first.high))
+            return Figure(self.text, Interval(lo, mid, hi), "approximate", unit, per)
+        x = float(first.value / share)
+        if "lower" in families:
+            return Figure(self.text, Interval(x, x, math.inf), "lower_bound", unit, per)
+        if "upper" in families:
+            return Figure(self.text, Interval(0.0, x, x), "upper_bound", unit, per)
+        if "approx" in families:
+            return Figure(self.text, _widen(x, x, x, tolerance), "approximate", unit, per)
+        return Figure(self.text, Interval.exact(x), "exact", unit, per)
+
+
+def _widen(lo: float, mid: float, hi: float, tolerance: float) -> Interval:
+    return Interval(max(0.0, lo * (1 - tolerance)), mid, hi * (1 + tolerance))
+
+
+def _to_decimal(tok: str, lang: Lang) -> Decimal:
+    """A number token written the Dutch (``1.234,5``) or English (``1,234.5``) way as a Decimal."""
+    if lang == "nl":
+        return Decimal(tok.replace(".", "").replace(",", "."))
+    return Decimal(tok.replace(",", ""))
+
+
+def _check_lang(lang: str) -> Lang:
+    if lang not in ("nl", "en"):
+        raise ParameterError("unknown language", field="lang", value=lang, expected="'nl' or 'en'")
+    return lang  # type: ignore[return-value]
+
+
+def parse_figure(text: str, *, lang: str = "nl", tolerance: float = APPROX_TOLERANCE) -> Figure:
+    """Read a figure as written (``ruim € 1,8 miljoen``, ``30-40``, ``zo'n zes procent``) into a :class:`Figure`.
+
+    Raises :class:`FigureParseError` when the text holds no number, two unrelated numbers, an ambiguous number
+    or words that cannot be read; see the module docstring for what each qualifier means.
+    """
+    language = _check_lang(lang)
+    if (
+        isinstance(tolerance, bool)
+        or not isinstance(tolerance, int | float)
+        or not math.isfinite(tolerance)
+        or not 0 <= tolerance < 1
+    ):
+        raise ParameterError(
+            "tolerance out of range", field="tolerance", value=tolerance, expected="a number with 0 <= t < 1"
+        )
+    if not isinstance(text, str):
+        raise FigureParseError("not a text", value=text, expected=EXPECTED_FIGURE)
+    return _FigureParser(text, language).parse(float(tolerance))
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# periods and dates
+
+_MONTHS = {
+    "januari": 1,
+    "februari": 2,
+    "maart": 3,
+    "april": 4,
+    "mei": 5,
+    "juni": 6,
+    "juli": 7,
+    "augustus": 8,
+    "september": 9,
+    "oktober": 10,
+    "november": 11,
+    "december": 12,
+    "january": 1,
+    "february": 2,
+    "march": 3,
+    "may": 5,
+    "june": 6,
+    "july": 7,
+    "august": 8,
+    "october": 10,
+    "jan": 1,
+    "feb": 2,
+    "mrt": 3,
+    "mar": 3,
+    "apr": 4,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "sept": 9,
+    "okt": 10,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
+}
+_MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_WEEKDAYS = (
+    r"(?:maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|monday|tuesday|wednesday|thursday|friday"
+    r"|saturday|sunday),?\s+"
+)
+_PERIOD_UNITS = {
+    "jaar": "years",
+    "jaren": "years",
+    "year": "years",
+    "years": "years",
+    "maand": "months",
+    "maanden": "months",
+    "month": "months",
+    "months": "months",
+    "week": "weeks",
+    "weken": "weeks",
+    "weeks": "weeks",
+    "dag": "days",
+    "dagen": "days",
+    "day": "days",
+    "days": "days",
+}
+_UNIT_RE = "|".join(sorted(_PERIOD_UNITS, key=len, reverse=True))
+_BEGIN = r"(?:begin|aan het begin van|early|beginning of|the beginning of|at the beginning of|start of|the start of)"
+_MID = r"(?:medio|midden|halverwege|mid|the middle of|middle of)"
+_END = r"(?:eind|einde|eind van|ultimo|late|end of|the end of|at the end of)"
+
+_Span = tuple[dt.date, dt.date]
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    nxt = dt.date(year + 1, 1, 1) if month == 12 else dt.date(year, month + 1, 1)
+    return nxt - dt.timedelta(days=1)
+
+
+def _shift(d: dt.date, n: int, unit: str) -> dt.date:
+    """``d`` moved by ``n`` years, months, weeks or days (29 February and 31st clamp to the month's end)."""
+    try:
+        if unit == "days":
+            return d + dt.timedelta(days=n)
+        if unit == "weeks":
+            return d + dt.timedelta(weeks=n)
+        months = n * 12 if unit == "years" else n
+        year, month = divmod(d.year * 12 + (d.month - 1) + months, 12)
+        return dt.date(year, month + 1, min(d.day, _month_end(year, month + 1).day))
+    except (ValueError, OverflowError):
+        raise FigureParseError(
+            f"{d} moved by {n} {unit} is outside the calendar", value=f"{n} {unit}", expected=EXPECTED_PERIOD
+        ) from None
+
+
+def _make_date(year: int, month: int, day: int, text: str) -> dt.date:
+    try:
+        return dt.date(year, month, day)
+    except ValueError as exc:
+        raise FigureParseError(f"not a calendar date ({exc})", value=text, expected=EXPECTED_PERIOD) from None
+
+
+def _count(word: str, lang: Lang, text: str) -> int:
+    """A whole positive number of periods, in digits or words."""
+    if word.isascii() and word.isdigit():
+        n = int(word)
+    else:
+        x = _word_number(word, lang)
+        if x is None:
+            x = _word_number(word, "en" if lang == "nl" else "nl")
+        if x is None or x != x.to_integral_value():
+            raise FigureParseError(f"'{word}' is not a whole number", value=text, expected=EXPECTED_PERIOD)
+        n = int(x)
+    if n <= 0:
+        raise FigureParseError("a period of zero length", value=text, expected=EXPECTED_PERIOD)
+    return n
+
+
+def _point(s: str, ref: dt.date, text: str, year: int | None = None) -> tuple[dt.date, dt.date, bool] | None:
+    """A date or partial date (day, month, year, begin/medio/eind of one) -> (start, end, year_was_written)."""
+    s = re.sub(_WEEKDAYS, "", s.strip())
+    jl = re.search(r"\s+(?:jongstleden|jl|j\.l)\.?$", s)
+    if jl:
+        s = s[: jl.start()]
+    default_year = year if year is not None else ref.year
+
+    def fix_year(d: dt.date) -> dt.date:
+        if jl and d > ref:
+            return d.replace(year=d.year - 1)
+        return d
+
+    if m := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", s):
+        d = _make_date(int(m[1]), int(m[2]), int(m[3]), text)
+        return d, d, True
+    if m := re.fullmatch(r"(\d{4})-(\d{1,2})", s):
+        y, mo = int(m[1]), int(m[2])
+        if not 1 <= mo <= 12:
+            raise FigureParseError(f"no month {mo}", value=text, expected=EXPECTED_PERIOD)
+        return dt.date(y, mo, 1), _month_end(y, mo), True
+    if m := re.fullmatch(r"(\d{1,2})-(\d{1,2})-(\d{4})", s):
+        d = _make_date(int(m[3]), int(m[2]), int(m[1]), text)
+        return d, d, True
+    if m := re.fullmatch(r"\d{4}", s):
+        y = int(s)
+        return dt.date(y, 1, 1), dt.date(y, 12, 31), True
+    if m := re.fullmatch(rf"(\d{{1,2}})\s+({_MONTH_RE})(?:\s+(\d{{4}}))?", s):
+        d = _make_date(int(m[3]) if m[3] else default_year, _MONTHS[m[2]], int(m[1]), text)
+        d = fix_year(d) if not m[3] else d
+        return d, d, bool(m[3])
+    if m := re.fullmatch(rf"({_MONTH_RE})\s+(\d{{1,2}}),?\s+(\d{{4}})", s):
+        d = _make_date(int(m[3]), _MONTHS[m[1]], int(m[2]), text)
+        return d, d, True
+    if m := re.fullmatch(rf"({_MONTH_RE})(?:\s+(\d{{4}}))?", s):
+        y, mo = (int(m[2]) if m[2] else default_year), _MONTHS[m[1]]
+        start = fix_year(dt.date(y, mo, 1)) if not m[2] else dt.date(y, mo, 1)
+        return start, _month_end(start.year, mo), bool(m[2])
+    for pattern, kind in ((_BEGIN, "begin"), (_MID, "mid"), (_END, "end")):
+        if m := re.fullmatch(rf"{pattern}\s+({_MONTH_RE})(?:\s+(\d{{4}}))?", s):
+            y, mo = (int(m[2]) if m[2] else default_year), _MONTHS[m[1]]
+            day = {"begin": 1, "mid": 15, "end": _month_end(y, mo).day}[kind]
+            d = dt.date(y, mo, day)
+            return d, d, bool(m[2])
+        if m := re.fullmatch(rf"{pattern}\s+(\d{{4}})", s):
+            y = int(m[1])
+            spans = {
+                "begin": (dt.date(y, 1, 1), dt.date(y, 3, 31)),
+                "mid": (dt.date(y, 6, 1), dt.date(y, 7, 31)),
+                "end": (dt.date(y, 10, 1), dt.date(y, 12, 31)),
+            }
+            return (*spans[kind], True)
+    return None
+
+
+_RANGE_SEP_RE = re.compile(r"\s+(tot en met|t/m|tot|through|thru|to|until|till|en|and)\s+|\s*(-)\s*")
+
+
+def _range(s: str, ref: dt.date, text: str, between: bool) -> _Span | None:
+    """``X tot en met Y``, ``X - Y``, ``X tot Y`` (Y exclusive), ``2014 en 2015`` (consecutive years)."""
+    for m in _RANGE_SEP_RE.finditer(s):
+        sep = m.group(1) or m.group(2)
+        left, right = s[: m.start()].strip(), s[m.end() :].strip()
+        if not left or not right:
+            continue
+        b = _point(right, ref, text)
+        if b is None:
+            continue
+        a = _point(left, ref, text)
+        if a is not None and not a[2] and b[2]:
+            a = _point(left, ref, text, year=b[0].year)
+        if a is None:
+            continue
+        consecutive_years = (
+            re.fullmatch(r"\d{4}", left) and re.fullmatch(r"\d{4}", right) and int(right) == int(left) + 1
+        )
+        if sep in ("en", "and") and not between and not consecutive_years:
+            continue  # 'in 2014 en 2015': only two consecutive whole years make one period
+        start = a[0]
+        end = b[0] - dt.timedelta(days=1) if sep == "tot" else b[1]
+        if start > end:
+            raise FigureParseError(
+                "a period that ends before it starts", value=text, expected=EXPECTED_PERIOD
+            )
+        return start, end
+    return None
+
+
+def parse_period(text: str, ref: dt.date | tuple[dt.date, dt.date], *, lang: str = "nl") -> _Span:
+    """Read a period as written into (first day, last day), both inclusive, relative to the source date ``ref``.
+
+    ``de komende drie jaren`` -> (ref, ref + 3 years - 1 day); ``de afgelopen vier jaar`` -> (ref - 4 years, ref);
+    ``2014-2015`` -> 1 Jan 2014 .. 31 Dec 2015; ``medio juni`` -> 15 June of ref's year; ``per 1 juli`` -> that
+    day; ``sinds 2004`` -> (1 Jan 2004, ref); ``drie jaar geleden`` -> the day three years before ref;
+    ``begin 2007`` -> the first quarter, ``eind 2007`` the last quarter, ``medio 2007`` June and July;
+    ``begin``/``medio``/``eind`` of a month -> its 1st / 15th / last day. ``X tot Y`` ends the day before Y
+    begins (Dutch ``tot`` excludes Y), ``X tot en met Y`` and ``X - Y`` include Y.
+
+    ``ref`` may also be a (first, last) pair, as :func:`parse_date` gives for a source dated only ``2022`` or
+    ``2015-03``: the result then spans the readings for both ends, so an unknown day widens the period
+    instead of being guessed.
+    Raises :class:`FigureParseError` on anything else (``in een paar jaar`` is not a figure).
+    """
+    language = _check_lang(lang)
+    if not isinstance(text, str):
+        raise FigureParseError("not a text", value=text, expected=EXPECTED_PERIOD)
+    if isinstance(ref, tuple) and len(ref) == 2:
+        first, last = (_check_ref(r) for r in ref)
+        if first > last:
+            raise ParameterError(
+                "ref ends before it starts", field="ref", value=ref, expected="(first, last)"
+            )
+        a, b = _parse_period(text, first, language), _parse_period(text, last, language)
+        return min(a[0], b[0]), max(a[1], b[1])
+    return _parse_period(text, _check_ref(ref), language)
+
+
+def _check_ref(ref: object) -> dt.date:
+    if isinstance(ref, dt.datetime):
+        return ref.date()
+    if not isinstance(ref, dt.date):
+        raise ParameterError(
+            "ref must be a date", field="ref", value=ref, expected="a datetime.date or a (first, last) pair"
+        )
+    return ref
+
+
+def _parse_period(text: str, ref: dt.date, language: Lang) -> _Span:
+    s = _normalise(text)
+    s = re.sub(r"[()\[\]\"“”]", " ", s)
+    s = re.sub(r"\bmid-", "mid ", s)
+    s = re.sub(r"\s+", " ", s).strip().rstrip(".,;:")
+
+    def fail(problem: str) -> FigureParseError:
+        return FigureParseError(problem, value=text, expected=EXPECTED_PERIOD)
+
+    if not s:
+        raise fail("empty text: no period")
+    if m := re.search(r"\b(een paar|een aantal|enkele|meerdere|a few|several|some)\b", s):
+        raise fail(f"'{m[1]}' is not a number")
+    n_unit = rf"(\S+) ({_UNIT_RE})"
+    if m := re.fullmatch(
+        rf"(?:de |the )?(?:komende|volgende|aankomende|next|coming|following) {n_unit}", s
+    ) or (m := re.fullmatch(rf"(?:voor|in|binnen|binnen nu en|for|within) {n_unit}(?: tijd)?", s)):
+        n, unit = _count(m[1], language, text), _PERIOD_UNITS[m[2]]
+        return ref, _shift(ref, n, unit) - dt.timedelta(days=1)
+    if m := re.fullmatch(
+        rf"(?:(?:in |over |during |for )?(?:de |the ))?(?:afgelopen|voorbije|laatste|past|last) {n_unit}", s
+    ) or (m := re.fullmatch(rf"(?:sinds|since|al) {n_unit}", s)):
+        n, unit = _count(m[1], language, text), _PERIOD_UNITS[m[2]]
+        return _shift(ref, -n, unit), ref
+    if m := re.fullmatch(rf"{n_unit} (?:geleden|ago)", s):
+        d = _shift(ref, -_count(m[1], language, text), _PERIOD_UNITS[m[2]])
+        return d, d
+    if m := re.fullmatch(r"(dit|this|het huidige|vorig|vorige|last|volgend|volgende|next) (jaar|year)", s):
+        y = ref.year + {"dit": 0, "this": 0, "het huidige": 0, "vorig": -1, "vorige": -1, "last": -1}.get(
+            m[1], 1
+        )
+        return dt.date(y, 1, 1), dt.date(y, 12, 31)
+    if m := re.fullmatch(r"(?:sinds|vanaf|since|from) (.+)", s):
+        p = _point(m[1], ref, text) or _range(m[1], ref, text, False)
+        if p is None:
+            raise fail(f"cannot read the start '{m[1]}'")
+        if p[0] > ref:
+            raise fail("a 'since' period that starts after the source date")
+        return p[0], ref
+    # strip words that introduce a period but carry no date
+    s = re.sub(
+        r"^(?:(?:in|over|gedurende|during|op|on|per|as of|as at|in the period|the period|in de periode|de periode"
+        r"|periode|looptijd)\s+)+",
+        "",
+        s,
+    )
+    between = False
+    if m := re.fullmatch(r"(?:van|from|tussen|between) (.+)", s):
+        between = s.startswith(("tussen", "between"))
+        s = m[1]
+    p = _point(s, ref, text)
+    if p is not None:
+        return p[0], p[1]
+    r = _range(s, ref, text, between)
+    if r is not None:
+        return r
+    raise fail("not a period I can read")
+
+
+def parse_date(text: str) -> _Span:
+    """A partial ISO date as sources give it -> (first day, last day): ``2015-03-02``, ``2015-03``, ``2015``."""
+    if not isinstance(text, str):
+        raise FigureParseError("not a text", value=text, expected=EXPECTED_DATE)
+    s = text.strip()
+    if m := re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", s):
+        y = int(m[1])
+        try:
+            if m[3]:
+                d = dt.date(y, int(m[2]), int(m[3]))
+                return d, d
+            if m[2]:
+                mo = int(m[2])
+                return dt.date(y, mo, 1), _month_end(y, mo)
+            return dt.date(y, 1, 1), dt.date(y, 12, 31)
+        except ValueError as exc:
+            raise FigureParseError(
+                f"not a calendar date ({exc})", value=text, expected=EXPECTED_DATE
+            ) from None
+    raise FigureParseError("not a partial ISO date", value=text, expected=EXPECTED_DATE)
