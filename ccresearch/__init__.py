@@ -34,6 +34,16 @@ _EXPORTS: dict[str, str] = {
     "interval_sum": "figures",
     # notebook results
     "record": "results",
+    # spend against outcomes (cost ratios as intervals)
+    "Ratio": "metrics",
+    "Cited": "metrics",
+    "cost_per": "metrics",
+    "net_cost": "metrics",
+    # regional job growth (methods and the analysis of one region)
+    "analyse_region": "regional",
+    "shift_share": "methods.shiftshare",
+    "difference_in_differences": "methods.did",
+    "event_study": "methods.did",
 }
 
 __all__ = sorted([*_EXPORTS, "__version__"])

@@ -1,0 +1,253 @@
+"""Classic shift-share: a region's job change split into national growth, industry mix and regional shift.
+
+For region r, sector i, start year 0 and end year 1, with E the jobs and N the national reference:
+
+- national growth  NS_i = E_ri0 * g,            g   = N_1 / N_0 - 1 (all sectors)
+- industry mix     IM_i = E_ri0 * (g_i - g),    g_i = N_i1 / N_i0 - 1
+- regional shift   RS_i = E_ri0 * (g_ri - g_i), so NS_i + IM_i + RS_i = E_ri1 - E_ri0 exactly.
+
+The regional shift is computed as the actual change minus the other two, so the identity holds by
+construction (to floating-point precision, about 1e-12 of the job counts), also when a sector has no jobs.
+A sector with no national jobs in the start year has no growth rate: its industry mix is zero and all of
+its change is regional shift. The national reference is the sum over ALL regions of
+the table given (see :func:`ccresearch.regional.region_sector_table` for how CR99 and the sectors are
+handled); no region codes or sectors are hard-coded, so the full CBS table runs through the same code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError, ParameterError
+
+COMPONENTS = ("national", "industry_mix", "regional")
+
+__all__ = ["ShiftShareResult", "shift_share", "shift_share_all"]
+
+
+@dataclass
+class ShiftShareResult:
+    """Shift-share of one region between two years.
+
+    Attributes:
+        region: region code.
+        start_year, end_year: the two years compared.
+        by_sector: one row per sector: ``jobs_start, jobs_end, national_growth_rate, sector_growth_rate,
+            regional_growth_rate, national, industry_mix, regional, actual``.
+        national_growth_rate: growth of all jobs in the reference (sum over the table's regions).
+    """
+
+    region: str
+    start_year: int
+    end_year: int
+    by_sector: pd.DataFrame
+    national_growth_rate: float
+    caveats: list[str] = field(default_factory=list)
+
+    def summary(self, sector: str | None = None) -> dict[str, float]:
+        """``national, industry_mix, regional, actual`` for one sector, or summed over all (``None``)."""
+        cols = [*COMPONENTS, "actual"]
+        if sector is None:
+            values = self.by_sector[cols].sum()
+        else:
+            if sector not in self.by_sector.index:
+                raise ParameterError(
+                    "sector not in the shift-share table",
+                    field="sector",
+                    value=sector,
+                    expected=f"one of {list(self.by_sector.index)}",
+                )
+            values = self.by_sector.loc[sector, cols]
+        return {c: float(values[c]) for c in cols}
+
+    @property
+    def totals(self) -> dict[str, float]:
+        """Components summed over all sectors (the region's total job change)."""
+        return self.summary(None)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-able summary."""
+        return {
+            "method": "shift-share",
+            "region": self.region,
+            "start_year": int(self.start_year),
+            "end_year": int(self.end_year),
+            "national_growth_rate": float(self.national_growth_rate),
+            "totals": self.totals,
+            "by_sector": {
+                str(s): {k: float(v) for k, v in row.items()} for s, row in self.by_sector.iterrows()
+            },
+            "caveats": list(self.caveats),
+        }
+
+    def plot(self, ax: Any, sector: str | None = None, language: str = "en") -> Any:
+        """Bar chart of the three components and the actual change (jobs) on ``ax``."""
+        values = self.summary(sector)
+        labels = {
+            "en": ["National growth", "Industry mix", "Regional shift", "Actual change"],
+            "nl": ["Nationale groei", "Sectorstructuur", "Regionale component", "Werkelijke verandering"],
+        }[language]
+        heights = [values[c] for c in (*COMPONENTS, "actual")]
+        palette = _palette()
+        colours = [palette[0], palette[1], palette[2], "0.35"]
+        bars = ax.bar(labels, heights, color=colours)
+        ax.axhline(0, color="0.2", linewidth=0.8)
+        for bar, h in zip(bars, heights, strict=True):
+            ax.annotate(
+                f"{h:+,.0f}",
+                (bar.get_x() + bar.get_width() / 2, h),
+                ha="center",
+                va="bottom" if h >= 0 else "top",
+                fontsize="small",
+            )
+        ax.set_ylabel("jobs" if language == "en" else "banen")
+        what = "all sectors" if sector is None else f"sector {sector}"
+        ax.set_title(f"{self.region}, {what}: {self.start_year}-{self.end_year}")
+        return ax
+
+
+def _palette() -> list[Any]:
+    import seaborn as sns
+
+    return list(sns.color_palette("colorblind"))
+
+
+def _check_table(table: pd.DataFrame) -> None:
+    missing = [c for c in ("region_code", "sector", "year", "jobs") if c not in table.columns]
+    if missing:
+        raise InputError(
+            "shift-share table lacks columns",
+            field=", ".join(missing),
+            value=sorted(map(str, table.columns)),
+            expected="a long table region_code, sector, year, jobs (ccresearch.regional.region_sector_table)",
+        )
+
+
+def _cube(table: pd.DataFrame, start_year: int, end_year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Region x sector matrices of jobs in the start and end year (missing cells -> error)."""
+    _check_table(table)
+    if start_year >= end_year:
+        raise ParameterError(
+            "start year must come before end year",
+            field="start_year",
+            value=(start_year, end_year),
+            expected="start_year < end_year",
+        )
+    out = []
+    for year in (start_year, end_year):
+        rows = table[table["year"] == year]
+        if rows.empty:
+            raise ParameterError(
+                "year not in the shift-share table",
+                field="year",
+                value=year,
+                expected=f"one of {sorted(table['year'].unique())}",
+            )
+        out.append(rows.pivot_table(index="region_code", columns="sector", values="jobs", aggfunc="sum"))
+    start, end = out
+    start, end = start.align(end, join="outer")
+    if start.isna().any().any() or end.isna().any().any():
+        where = start.isna() | end.isna()
+        region = where.any(axis=1).idxmax()
+        sector = where.loc[region].idxmax()
+        raise InputError(
+            "shift-share needs every region and sector in both years",
+            field="jobs",
+            value=(region, sector),
+            expected=f"jobs in {start_year} and {end_year}",
+        )
+    return start.astype(float), end.astype(float)
+
+
+def _decompose(start: pd.DataFrame, end: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, float]:
+    """Component matrices (region x sector) for all regions at once."""
+    nat0 = start.sum(axis=0)
+    nat1 = end.sum(axis=0)
+    total0 = float(nat0.sum())
+    if total0 == 0:
+        raise InputError("national reference has zero jobs in the start year", field="jobs", value=0)
+    g = float(nat1.sum()) / total0 - 1.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        g_i = (nat1 / nat0 - 1.0).where(nat0 != 0, 0.0)
+    actual = end - start
+    national = start * g
+    industry_mix = start.mul(g_i - g, axis=1)
+    regional = actual - national - industry_mix
+    return actual, pd.concat({"national": national, "industry_mix": industry_mix, "regional": regional}), g
+
+
+def shift_share(
+    table: pd.DataFrame, region: str, start_year: int, end_year: int, caveats: list[str] | None = None
+) -> ShiftShareResult:
+    """Shift-share of ``region`` between ``start_year`` and ``end_year``.
+
+    Args:
+        table: long table ``region_code, sector, year, jobs`` (e.g. from
+            :func:`ccresearch.regional.region_sector_table`); the national reference is its sum over regions.
+        region: region code present in the table.
+        start_year, end_year: the two years compared.
+        caveats: text to carry in the result (e.g. ``ccresearch.regional.caveats(sector)``).
+    """
+    start, end = _cube(table, start_year, end_year)
+    if region not in start.index:
+        raise ParameterError(
+            "region not in the shift-share table",
+            field="region",
+            value=region,
+            expected=f"one of {list(start.index)}",
+        )
+    nat0, nat1 = start.sum(axis=0), end.sum(axis=0)
+    actual, comps, g = _decompose(start, end)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        g_i = (nat1 / nat0 - 1.0).where(nat0 != 0, 0.0)
+        g_r = (end.loc[region] / start.loc[region] - 1.0).where(start.loc[region] != 0, np.nan)
+    by_sector = pd.DataFrame(
+        {
+            "jobs_start": start.loc[region],
+            "jobs_end": end.loc[region],
+            "national_growth_rate": g,
+            "sector_growth_rate": g_i,
+            "regional_growth_rate": g_r,
+            "national": comps.loc["national"].loc[region],
+            "industry_mix": comps.loc["industry_mix"].loc[region],
+            "regional": comps.loc["regional"].loc[region],
+            "actual": actual.loc[region],
+        }
+    )
+    by_sector.index.name = "sector"
+    return ShiftShareResult(
+        region=region,
+        start_year=int(start_year),
+        end_year=int(end_year),
+        by_sector=by_sector,
+        national_growth_rate=g,
+        caveats=list(caveats or []),
+    )
+
+
+def shift_share_all(
+    table: pd.DataFrame, start_year: int, end_year: int, sector: str | None = None
+) -> pd.DataFrame:
+    """Shift-share components for every region of the table: index region, columns
+    ``national, industry_mix, regional, actual`` (one sector, or summed over sectors when ``None``)."""
+    start, end = _cube(table, start_year, end_year)
+    actual, comps, _ = _decompose(start, end)
+    frames = {name: comps.loc[name] for name in COMPONENTS}
+    frames["actual"] = actual
+    if sector is None:
+        out = pd.DataFrame({k: v.sum(axis=1) for k, v in frames.items()})
+    else:
+        if sector not in start.columns:
+            raise ParameterError(
+                "sector not in the shift-share table",
+                field="sector",
+                value=sector,
+                expected=f"one of {list(start.columns)}",
+            )
+        out = pd.DataFrame({k: v[sector] for k, v in frames.items()})
+    out.index.name = "region_code"
+    return out

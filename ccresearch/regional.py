@@ -1,0 +1,955 @@
+"""Regional jobs: from the tidy CBS jobs table to the panels and tables the methods need.
+
+Input is the tidy regional jobs table (``ccresearch.load_regional_jobs()``) with the columns
+``region_code, region_name, region_level, sbi_key, sbi_label, sector, year, jobs, source_table``;
+``jobs`` is an absolute count (the CBS unit "x 1 000" already multiplied out).
+
+Conventions used throughout (and stated in the notebooks):
+
+- The national reference is the SUM OF THE REGIONS AT THE CHOSEN LEVEL (COROP by default). CBS row CR99
+  ("niet indeelbaar", jobs not classifiable to a region) has ``region_level == "unclassified"`` and is left
+  out: it is absent in table 83582NED for 2012-2018 and grows from 3.7k (2010) to 27.6k (2024) total jobs, so
+  adding it where present would put an artificial break in the national series. Country rows (NL01) are not
+  used for the same reason: the reference must be the same set of units in every year.
+- Sectors: with only ``total`` and ``N`` in the table the sectors are ``N`` and ``rest`` = total - N. With a full
+  table (all SBI sections, one letter each) the sections are used, plus ``rest`` = total - sum of sections
+  when that is not exactly zero (CBS rounds each cell to 100 jobs). Aggregates such as ``M-N`` are never
+  mixed with their parts. No CBS codes or sector letters are hard-coded.
+
+Contents: panels and tables (:func:`panel`, :func:`netherlands`, :func:`region_sector_table`,
+:func:`caveats`); the whole analysis of one region (:func:`analyse_region` -> :class:`RegionalAnalysis`, with
+shift-share, DiD, event study and synthetic control with placebos; :func:`synth_ratios` for the placebo
+ratios with a rounding floor); stated jobs targets set against the data (:func:`target_facts`,
+:func:`target_check`); and the tables and computed sentences that notebook 03 displays.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from .errors import InputError, ParameterError
+
+REQUIRED_COLUMNS = ("region_code", "region_level", "sector", "year", "jobs")
+# CBS publishes regional jobs in thousands with one decimal: each cell is rounded to 100 jobs, so its
+# rounding error is uniform on +-50 jobs, with root mean square 50 / sqrt(3) jobs.
+CBS_ROUNDING_RMSE_JOBS = 50.0 / 3**0.5
+REST_SECTOR = "rest"
+TOTAL_SECTOR = "total"
+
+__all__ = [
+    "CSV_ENTITIES",
+    "REST_SECTOR",
+    "TOTAL_SECTOR",
+    "RegionalAnalysis",
+    "analyse_region",
+    "caveats",
+    "did_table",
+    "executive_summary",
+    "jobs_table",
+    "later_claims",
+    "netherlands",
+    "panel",
+    "region_codes",
+    "region_sector_table",
+    "sources_text",
+    "synth_p_value",
+    "synth_ratios",
+    "synth_text",
+    "target_check",
+    "target_facts",
+    "target_region",
+    "target_text",
+    "weights_table",
+]
+
+
+def _check_columns(jobs: pd.DataFrame, columns: Iterable[str] = REQUIRED_COLUMNS) -> None:
+    missing = [c for c in columns if c not in jobs.columns]
+    if missing:
+        raise InputError(
+            "regional jobs table lacks columns",
+            field=", ".join(missing),
+            value=sorted(map(str, jobs.columns)),
+            expected=f"columns {', '.join(columns)} (see ccresearch.load_regional_jobs)",
+        )
+
+
+def _select(jobs: pd.DataFrame, *, level: str, sector: str | None = None) -> pd.DataFrame:
+    _check_columns(jobs)
+    rows = jobs[jobs["region_level"] == level]
+    if rows.empty:
+        raise ParameterError(
+            "no rows at this region level",
+            field="level",
+            value=level,
+            expected=f"one of {sorted(jobs['region_level'].dropna().unique())}",
+        )
+    if sector is not None:
+        rows = rows[rows["sector"] == sector]
+        if rows.empty:
+            available = sorted(jobs.loc[jobs["region_level"] == level, "sector"].dropna().unique())
+            raise ParameterError(
+                f"no rows for this sector at level {level!r}",
+                field="sector",
+                value=sector,
+                expected=f"one of {available}",
+            )
+    rows = rows.dropna(subset=["jobs"])
+    dup = rows.duplicated(["region_code", "sector", "year"], keep=False)
+    if dup.any():
+        first = rows[dup].iloc[0]
+        raise InputError(
+            "more than one jobs figure for one region, sector and year",
+            row=int(rows[dup].index[0]) if isinstance(rows.index, pd.RangeIndex) else None,
+            field="jobs",
+            value=(first["region_code"], first["sector"], int(first["year"])),
+            expected="one row per region_code, sector and year",
+        )
+    return rows
+
+
+def region_codes(jobs: pd.DataFrame, level: str = "corop") -> list[str]:
+    """Sorted region codes present at ``level`` (e.g. the 40 COROP codes CR01-CR40)."""
+    return sorted(_select(jobs, level=level)["region_code"].unique())
+
+
+def panel(
+    jobs: pd.DataFrame,
+    sector: str = "N",
+    level: str = "corop",
+    outcome: Literal["jobs", "index"] = "jobs",
+    base_year: int | None = None,
+    years: Iterable[int] | tuple[int, int] | None = None,
+) -> pd.DataFrame:
+    """Year x region table of one sector: absolute jobs, or an index (= 100 in ``base_year``).
+
+    Args:
+        jobs: the tidy regional jobs table.
+        sector: the ``sector`` value to use (e.g. ``"N"``, ``"total"``).
+        level: the ``region_level`` (``"corop"``; a full table may also hold ``"gemeente"``, ``"provincie"``).
+        outcome: ``"jobs"`` (absolute count) or ``"index"`` (each region = 100 in ``base_year``).
+        base_year: required for ``outcome="index"``; callers pass the year before treatment.
+        years: a tuple ``(first, last)`` (inclusive) or a list of years to keep.
+
+    Returns:
+        DataFrame with index ``year`` (int) and one column per region code, sorted. Regions with a missing
+        year inside the window are left out with a warning naming them, so the panel is balanced.
+    """
+    rows = _select(jobs, level=level, sector=sector)
+    wide = rows.pivot(index="year", columns="region_code", values="jobs").sort_index()
+    wide.index = wide.index.astype(int)
+    wide.index.name = "year"
+    wide.columns.name = "region_code"
+    wide = wide[sorted(wide.columns)]
+    if years is not None:
+        wanted = _year_list(years)
+        absent = [y for y in wanted if y not in wide.index]
+        if absent:
+            raise ParameterError(
+                "years outside the data",
+                field="years",
+                value=absent,
+                expected=f"years between {wide.index.min()} and {wide.index.max()}",
+            )
+        wide = wide.loc[wanted]
+    incomplete = [str(c) for c in wide.columns[wide.isna().any()]]
+    if incomplete:
+        warnings.warn(
+            f"panel: {len(incomplete)} region(s) left out for missing years in the window: "
+            + ", ".join(incomplete[:10])
+            + (" ..." if len(incomplete) > 10 else ""),
+            stacklevel=2,
+        )
+        wide = wide.drop(columns=incomplete)
+    if outcome == "jobs":
+        return wide.astype(float)
+    if outcome != "index":
+        raise ParameterError("unknown outcome", field="outcome", value=outcome, expected="'jobs' or 'index'")
+    if base_year is None:
+        raise ParameterError(
+            "an index needs a base year", field="base_year", value=None, expected="a year in the panel"
+        )
+    if base_year not in wide.index:
+        raise ParameterError(
+            "base year outside the panel",
+            field="base_year",
+            value=base_year,
+            expected=f"a year between {wide.index.min()} and {wide.index.max()}",
+        )
+    base = wide.loc[base_year]
+    zero = base[base == 0]
+    if not zero.empty:
+        raise InputError(
+            "cannot index a region with zero jobs in the base year",
+            field="jobs",
+            value=list(zero.index),
+            expected="jobs > 0 in the base year",
+        )
+    return (wide / base * 100.0).astype(float)
+
+
+def _year_list(years: Iterable[int] | tuple[int, int]) -> list[int]:
+    """A tuple ``(first, last)`` is an inclusive range; any other iterable is an explicit list of years."""
+    if isinstance(years, tuple) and len(years) == 2:
+        return list(range(int(years[0]), int(years[1]) + 1))
+    return [int(y) for y in years]
+
+
+def netherlands(
+    jobs: pd.DataFrame,
+    sector: str = "N",
+    level: str = "corop",
+    outcome: Literal["jobs", "index"] = "jobs",
+    base_year: int | None = None,
+    years: Iterable[int] | tuple[int, int] | None = None,
+) -> pd.Series:
+    """The national series of one sector: the sum over all regions at ``level`` (CR99 excluded).
+
+    Same arguments as :func:`panel`; an index is 100 in ``base_year``.
+    """
+    wide = panel(jobs, sector=sector, level=level, outcome="jobs", years=years)
+    total = wide.sum(axis=1).rename("NL")
+    if outcome == "index":
+        if base_year is None or base_year not in total.index:
+            raise ParameterError(
+                "an index needs a base year in the series",
+                field="base_year",
+                value=base_year,
+                expected=f"a year between {total.index.min()} and {total.index.max()}",
+            )
+        total = total / total.loc[base_year] * 100.0
+    return total
+
+
+def _is_section(sector: str) -> bool:
+    """True for a single SBI section letter (A-U), not for aggregates like ``M-N`` or ``total``."""
+    return isinstance(sector, str) and len(sector) == 1 and sector.isalpha() and sector.isupper()
+
+
+def region_sector_table(jobs: pd.DataFrame, level: str = "corop") -> pd.DataFrame:
+    """Long table region x sector x year for shift-share: columns ``region_code, sector, year, jobs``.
+
+    The sectors are the single-letter SBI sections present for every region and year at ``level``, plus
+    ``rest`` = total - sum(sections) when ``total`` is available and the difference is not zero everywhere.
+    With only ``total`` and ``N`` this gives ``N`` and ``rest``; with the full CBS table it gives the
+    sections A-U (and a small ``rest`` from rounding). Only years in which every region has every sector
+    are kept, so the national reference (sum over the regions) covers the same units in every year.
+    """
+    rows = _select(jobs, level=level)
+    rows = rows[["region_code", "sector", "year", "jobs"]].copy()
+    rows["year"] = rows["year"].astype(int)
+    n_regions = rows["region_code"].nunique()
+    sections = sorted(s for s in rows["sector"].unique() if _is_section(s))
+    # keep sections that every region has in every year the total has
+    complete = [
+        s
+        for s in sections
+        if rows[rows["sector"] == s].groupby("year")["region_code"].nunique().min() == n_regions
+    ]
+    has_total = TOTAL_SECTOR in set(rows["sector"])
+    if not complete and not has_total:
+        raise InputError(
+            "no sector usable for shift-share",
+            field="sector",
+            value=sorted(rows["sector"].unique()),
+            expected="single-letter SBI sections and/or 'total' for every region",
+        )
+    wide = rows[rows["sector"].isin([*complete, TOTAL_SECTOR])].pivot_table(
+        index=["region_code", "year"], columns="sector", values="jobs", aggfunc="first"
+    )
+    wide = wide.dropna(how="any")
+    # balanced years only: every region present
+    counts = wide.reset_index().groupby("year")["region_code"].nunique()
+    keep_years = counts[counts == n_regions].index
+    wide = wide[wide.index.get_level_values("year").isin(keep_years)]
+    if has_total:
+        rest = wide[TOTAL_SECTOR] - (wide[complete].sum(axis=1) if complete else 0.0)
+        wide = wide.drop(columns=TOTAL_SECTOR)
+        if not complete or (rest.abs() > 1e-9).any():
+            wide[REST_SECTOR] = rest
+    long = wide.rename_axis(columns="sector").stack().rename("jobs").reset_index()
+    return (
+        long[["region_code", "sector", "year", "jobs"]]
+        .sort_values(["region_code", "sector", "year"])
+        .reset_index(drop=True)
+    )
+
+
+_CAVEATS_ALL = [
+    "CBS counts jobs of employees in December (table 83582NED); the self-employed are not included.",
+    "The most recent year (2024) is likely provisional and may be revised by CBS.",
+    "The national reference is the sum of the COROP regions; jobs that CBS cannot assign to a region (CR99, "
+    "absent for 2012-2018) are left out.",
+    "CBS rounds each cell to 100 jobs, so small regions and small changes carry rounding noise.",
+]
+_CAVEATS_N = [
+    "CBS publishes regional jobs by SBI section only; call centres (SBI 82.2) are not available per region.",
+    "Section N (77-82) is a broad proxy for call centres: it is dominated by employment agencies (78): "
+    "793.0k of 1,094.4k national N jobs in 2019.",
+    "Agency workers are counted in N (78, employment agencies) whichever sector they work in, so N moves "
+    "with the business cycle and with hiring practice across all sectors.",
+]
+_CAVEATS_TOTAL = [
+    "Total jobs (A-U) say nothing specific about call centres; they show the general labour market of the "
+    "region.",
+]
+
+
+def caveats(sector: str) -> list[str]:
+    """Plain-language caveats for regional jobs of ``sector`` (to print in a report)."""
+    if sector == "N":
+        return [*_CAVEATS_N, *_CAVEATS_ALL]
+    if sector == TOTAL_SECTOR:
+        return [*_CAVEATS_TOTAL, *_CAVEATS_ALL]
+    return [
+        f"Sector {sector} is an SBI aggregate published by CBS per region; it is not specific to call centres.",
+        *_CAVEATS_ALL,
+    ]
+
+
+# --- the whole analysis of one region (what notebook 03 shows) -----------------------------------------
+
+
+@dataclass
+class RegionalAnalysis:
+    """Every result of the regional job-growth analysis of one region and sector.
+
+    Built by :func:`analyse_region`; the notebook only displays its parts. ``synth`` and ``placebo`` come
+    from :mod:`ccresearch.methods.synth` and are ``None`` when synthetic control was not asked for.
+    """
+
+    region: str
+    sector: str
+    treatment_year: int
+    start_year: int
+    end_year: int
+    outcome: str
+    base_year: int
+    donors: list[str]
+    jobs: pd.DataFrame  # year x region, absolute jobs of the sector (all regions at the level)
+    panel: pd.DataFrame  # year x [region, *donors], the outcome the methods use
+    netherlands: pd.Series  # year -> national jobs of the sector (sum of the regions)
+    shift_share: Any
+    did: Any
+    event_study: Any
+    synth: Any = None
+    placebo: Any = None
+    synth_inference: pd.DataFrame | None = None  # unit -> pre/post RMSPE, floor, ratio (see synth_ratios)
+    caveats: list[str] = field(default_factory=list)
+
+    @property
+    def log(self) -> bool:
+        """True when the DiD models log jobs (outcome ``jobs``), False for the index."""
+        return self.outcome == "jobs"
+
+    def trends(self) -> pd.DataFrame:
+        """Index (= 100 in the base year) of the region, the Netherlands and the mean of the donors."""
+        jobs = self.jobs
+        index = jobs / jobs.loc[self.base_year] * 100.0
+        nl = self.netherlands / self.netherlands.loc[self.base_year] * 100.0
+        out = pd.DataFrame(
+            {
+                self.region: index[self.region],
+                "NL": nl,
+                "donors_mean": index[self.donors].mean(axis=1),
+                "donors_p10": index[self.donors].quantile(0.10, axis=1),
+                "donors_p90": index[self.donors].quantile(0.90, axis=1),
+            }
+        )
+        return out.loc[self.start_year : self.end_year]
+
+    def plot_trends(self, ax: Any, labels: dict[str, str] | None = None) -> Any:
+        """Region vs Netherlands vs donors (mean and 10-90% band), index = 100 in the base year."""
+        labels = {
+            self.region: self.region,
+            "NL": "Netherlands",
+            "donors": "comparison regions",
+            **(labels or {}),
+        }
+        t = self.trends()
+        ax.fill_between(t.index, t["donors_p10"], t["donors_p90"], alpha=0.2, color="0.5",
+                        label=f"{labels['donors']}, 10-90%")  # fmt: skip
+        ax.plot(t.index, t["donors_mean"], color="0.4", linestyle="--", label=f"{labels['donors']}, mean")
+        ax.plot(t.index, t["NL"], marker="s", label=labels["NL"])
+        ax.plot(t.index, t[self.region], marker="o", linewidth=2.2, label=labels[self.region])
+        ax.axvline(self.treatment_year - 0.5, color="0.3", linestyle=":", linewidth=1)
+        ax.set_xlabel("year")
+        ax.set_ylabel(f"index ({self.base_year} = 100)")
+        ax.legend()
+        return ax
+
+    def plot(self, ax: Any) -> Any:
+        """The trends figure (see :meth:`plot_trends`)."""
+        return self.plot_trends(ax)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-able: the recorded summary plus years, donors and caveats (NaN becomes None)."""
+        out = {
+            **self.summary(),
+            "start_year": self.start_year,
+            "end_year": self.end_year,
+            "base_year": self.base_year,
+            "donors": list(self.donors),
+            "caveats": list(self.caveats),
+        }
+        return _json_safe(out)
+
+    def synth_gap_jobs(self, year: int) -> float:
+        """The synthetic-control gap in ``year`` in jobs (an index gap is scaled by base-year jobs)."""
+        if self.synth is None:
+            raise ParameterError("no synthetic control in this analysis", field="synth", value=None)
+        gap = float(self.synth.path.loc[year, "gap"])
+        if self.outcome == "index":
+            gap *= float(self.jobs.loc[self.base_year, self.region]) / 100.0
+        return gap
+
+    def summary(self) -> dict[str, Any]:
+        """Headline numbers to record: shift_share, did (with event study pre-trend) and synth."""
+        ss = self.shift_share.summary(None if self.sector == TOTAL_SECTOR else self.sector)
+        out: dict[str, Any] = {
+            "region": self.region,
+            "sector": self.sector,
+            "treatment_year": self.treatment_year,
+            "outcome": self.outcome,
+            "shift_share": {
+                **ss,
+                "start_year": self.shift_share.start_year,
+                "end_year": self.shift_share.end_year,
+            },
+            "did": {
+                "estimate": self.did.estimate,
+                "se": self.did.se,
+                "p_value": self.did.p_value,
+                "pretrend_p_value": self.event_study.pretrend_p_value,
+                "placebo_p_value": self.did.placebo_p_value,
+                "pretrend_placebo_p_value": self.event_study.pretrend_placebo_p_value,
+                "log": self.log,
+            },
+        }
+        if self.synth is not None:
+            inference = self.synth_inference
+            out["synth"] = {
+                "weights": {str(k): float(v) for k, v in self.synth.weights.items()},
+                "pre_rmspe": float(self.synth.pre_rmspe),
+                "post_rmspe": float(self.synth.post_rmspe),
+                "pre_rmspe_floor": float(inference.loc[self.region, "pre_rmspe_floor"]),
+                "post_pre_ratio": float(inference.loc[self.region, "ratio"]),
+                "p_value": synth_p_value(inference, self.region),
+                "p_value_unfloored": None if self.placebo is None else float(self.placebo.p_value),
+                "n_units": len(inference),
+                "n_exact_pre_fits": int((inference["pre_rmspe"] < inference["pre_rmspe_floor"]).sum()),
+            }
+        return out
+
+
+def _json_safe(value: Any) -> Any:
+    """Nested dicts/lists with numpy scalars as Python numbers and NaN/infinity as None."""
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not np.isfinite(value):
+        return None
+    return value
+
+
+def analyse_region(
+    jobs: pd.DataFrame,
+    region: str,
+    sector: str = "N",
+    treatment_year: int = 2015,
+    start_year: int | None = None,
+    end_year: int | None = None,
+    donors: Iterable[str] | None = None,
+    outcome: Literal["jobs", "index"] = "index",
+    level: str = "corop",
+    synth: bool = True,
+) -> RegionalAnalysis:
+    """Run shift-share, DiD, event study and (optionally) synthetic control with placebos for one region.
+
+    The base year (index = 100, shift-share start, event-study reference) is ``treatment_year - 1``; the
+    shift-share runs from the base year to ``end_year``. ``donors=None`` uses every other region at
+    ``level``. DiD and event study model log jobs when ``outcome="jobs"`` and the index otherwise.
+    """
+    from .methods.did import difference_in_differences, event_study
+    from .methods.shiftshare import shift_share
+
+    all_jobs = panel(jobs, sector=sector, level=level, outcome="jobs")
+    first, last = int(all_jobs.index.min()), int(all_jobs.index.max())
+    start_year = first if start_year is None else int(start_year)
+    end_year = last if end_year is None else int(end_year)
+    base_year = int(treatment_year) - 1
+    if not (first <= start_year < base_year < treatment_year <= end_year <= last):
+        raise ParameterError(
+            "years do not fit the data (the pre-trend test needs two years before the treatment year)",
+            field="start_year, treatment_year, end_year",
+            value=(start_year, treatment_year, end_year),
+            expected=f"{first} <= start_year <= treatment_year - 2 and treatment_year <= end_year <= {last}",
+        )
+    window = all_jobs.loc[start_year:end_year]
+    if region not in window.columns:
+        raise ParameterError(
+            f"region has no complete {sector} series at level {level!r}",
+            field="region",
+            value=region,
+            expected=f"one of {list(window.columns)}",
+        )
+    donor_list = [c for c in window.columns if c != region] if donors is None else [str(d) for d in donors]
+    unknown = [d for d in donor_list if d not in window.columns or d == region]
+    if unknown or not donor_list:
+        raise ParameterError(
+            "comparison regions not usable",
+            field="donors",
+            value=unknown or donor_list,
+            expected=f"region codes at level {level!r} other than {region}",
+        )
+    outcome_panel = window[[region, *donor_list]]
+    if outcome == "index":
+        outcome_panel = outcome_panel / outcome_panel.loc[base_year] * 100.0
+    elif outcome != "jobs":
+        raise ParameterError("unknown outcome", field="outcome", value=outcome, expected="'jobs' or 'index'")
+    log = outcome == "jobs"
+    notes = caveats(sector)
+    table = region_sector_table(jobs, level=level)
+    ss = shift_share(table, region, base_year, end_year, caveats=notes)
+    did = difference_in_differences(outcome_panel, region, treatment_year, log=log, outcome=outcome)
+    es = event_study(outcome_panel, region, treatment_year, log=log, outcome=outcome)
+    synth_result = placebo_result = inference = None
+    if synth:
+        from .methods.synth import placebo_test
+
+        # the placebo test fits the treated region first: its fit is the synthetic control itself
+        placebo_result = placebo_test(outcome_panel, treated=region, treatment_year=treatment_year)
+        synth_result = placebo_result.result
+        inference = synth_ratios(placebo_result, window.loc[base_year], outcome)
+    return RegionalAnalysis(
+        region=region,
+        sector=sector,
+        treatment_year=int(treatment_year),
+        start_year=start_year,
+        end_year=end_year,
+        outcome=outcome,
+        base_year=base_year,
+        donors=donor_list,
+        jobs=all_jobs,
+        panel=outcome_panel,
+        netherlands=netherlands(jobs, sector=sector, level=level),
+        shift_share=ss,
+        did=did,
+        event_study=es,
+        synth=synth_result,
+        placebo=placebo_result,
+        synth_inference=inference,
+        caveats=[*notes, *did.caveats[:1], *es.caveats[1:]],
+    )
+
+
+def synth_ratios(placebo: Any, base_jobs: pd.Series, outcome: str) -> pd.DataFrame:
+    """Post/pre RMSPE ratios of the placebo test with the pre-RMSPE floored at the CBS rounding error.
+
+    With a short pre-period (2010-2014) and many donors, a synthetic control often matches a region
+    exactly before treatment (pre-RMSPE 0 or 1e-13): the ratio is then infinite or set by floating-point
+    noise, and so is the permutation p-value. A fit closer than the rounding of the CBS figures (100 jobs
+    per cell) is not a real fit, so the ratio here divides by ``max(pre_rmspe, floor)``, with ``floor`` the
+    root mean square rounding error of one cell in outcome units (jobs: 28.9 jobs; index: 100 x 28.9 /
+    jobs in the base year of that unit; log jobs: 28.9 / base jobs).
+
+    Returns a DataFrame indexed by unit: ``pre_rmspe, post_rmspe, pre_rmspe_floor, ratio``.
+    """
+    units = list(placebo.ratios.index)
+    base = base_jobs.reindex(units).astype(float)
+    if outcome == "jobs":
+        floor = pd.Series(CBS_ROUNDING_RMSE_JOBS, index=units)
+    elif outcome == "index":
+        floor = 100.0 * CBS_ROUNDING_RMSE_JOBS / base
+    else:  # log
+        floor = CBS_ROUNDING_RMSE_JOBS / base
+    pre = placebo.pre_rmspe.reindex(units).astype(float)
+    post = placebo.post_rmspe.reindex(units).astype(float)
+    ratio = post / np.maximum(pre, floor)
+    return pd.DataFrame({"pre_rmspe": pre, "post_rmspe": post, "pre_rmspe_floor": floor, "ratio": ratio})
+
+
+def synth_p_value(ratios: pd.DataFrame, treated: str) -> float:
+    """Permutation p-value: share of units (treated included) whose floored ratio is at least the treated's."""
+    r = ratios["ratio"]
+    return float((r >= r[treated] - 1e-12 * abs(r[treated])).sum() / len(r))
+
+
+# --- a stated jobs target set against the data --------------------------------------------------------
+
+TARGET_MEASURES = ("jobs", "jobs_target")
+# entities of the evidence base that carry the Customer Service Valley jobs figures: the programme itself,
+# the contact-centre sector it speaks for (5.000 -> 6.000) and the contact centres counted by the news (NOS)
+CSV_ENTITIES = ("customer-service-valley", "klantcontact", "contactcenters")
+
+
+def _fact_year(value: Any) -> int | None:
+    """The year of a fact's period bound (``2015``, ``"2015"``, ``"2015-03-01"``, a Timestamp), or None."""
+    if value is None or (isinstance(value, float) and not np.isfinite(value)) or value is pd.NaT:
+        return None
+    year = getattr(value, "year", None)
+    if isinstance(year, int):
+        return year
+    text = str(value).strip()
+    if len(text) >= 4 and text[:4].isdigit():
+        return int(text[:4])
+    return None
+
+
+def _corop_of(code: Any) -> str | None:
+    """The COROP region of a region code (itself for a COROP code), or None when unknown or missing."""
+    if not isinstance(code, str) or not code.strip():
+        return None
+    from .regions import ancestors, normalise_code
+
+    code = normalise_code(code)
+    if code.startswith("CR"):
+        return code
+    try:
+        return next((c for c in ancestors(code) if c.startswith("CR")), None)
+    except KeyError:
+        return None
+
+
+def target_facts(facts: pd.DataFrame, entities: Iterable[str] = CSV_ENTITIES) -> pd.DataFrame:
+    """Jobs figures and jobs targets of ``entities`` from the facts table, with ``year`` and ``corop``.
+
+    ``year`` is the year of ``period_end`` (else ``period_start``): the year a target is due or a count
+    refers to. ``corop`` is the COROP region of ``region_code`` (GM0935 -> CR39), empty when the source
+    names no region. Rows keep ``source_id`` and ``value_text`` (the figure as written) for citation.
+    """
+    needed = ("source_id", "entity", "measure", "value_text", "value", "period_start", "period_end")
+    _check_columns(facts, needed)
+    rows = facts[facts["entity"].isin(list(entities)) & facts["measure"].isin(TARGET_MEASURES)].copy()
+    rows["year"] = [
+        _fact_year(end) if _fact_year(end) is not None else _fact_year(start)
+        for start, end in zip(rows["period_start"], rows["period_end"], strict=True)
+    ]
+    region = rows["region_code"] if "region_code" in rows.columns else pd.Series(None, index=rows.index)
+    rows["corop"] = [_corop_of(c) for c in region]
+    return rows.sort_values(["measure", "year", "source_id"]).reset_index(drop=True)
+
+
+def target_region(facts: pd.DataFrame) -> str | None:
+    """The COROP region the jobs targets in ``facts`` (from :func:`target_facts`) refer to, if one."""
+    regions = set(facts.loc[facts["measure"] == "jobs_target", "corop"].dropna())
+    return regions.pop() if len(regions) == 1 else None
+
+
+def target_check(analysis: RegionalAnalysis, facts: pd.DataFrame) -> pd.DataFrame:
+    """Each stated jobs target set against the region's sector jobs: one row per target in ``facts``.
+
+    ``facts`` come from :func:`target_facts`; rows tied to another COROP region are left out, and rows
+    that name no region count for the region the targets name (:func:`target_region`). The baseline
+    of a target is the stated ``jobs`` figure of the same source (else of the same entity) in the year before
+    the target is due, earliest first. Columns: ``source_id, value_text, baseline_jobs, baseline_year,
+    target_jobs, target_year, promised_change, sector_jobs_baseline, sector_jobs_target, promised_share``
+    (promised change / sector jobs in the baseline year), ``observed_change`` (sector jobs, target year
+    minus baseline year), ``synth_gap_jobs`` (synthetic-control gap in the target year, in jobs) and
+    ``placebo_gap_jobs_p90`` (90th percentile of the placebo regions' absolute gaps that year, scaled to
+    the region's size: an effect smaller than this does not stand out). Empty when nothing applies.
+    """
+    a = analysis
+    # a source that names no region speaks of the programme's region (the one its targets name)
+    corop = facts["corop"].fillna(target_region(facts) or "")
+    usable = facts[(corop == a.region) & facts["value"].notna()]
+    usable = usable[usable["year"].notna()]
+    jobs_rows = usable[usable["measure"] == "jobs"]
+    series = a.jobs[a.region]
+    rows = []
+    for _, target in usable[usable["measure"] == "jobs_target"].iterrows():
+        t_year = int(target["year"])
+        same_source = jobs_rows[
+            (jobs_rows["source_id"] == target["source_id"]) & (jobs_rows["year"] < t_year)
+        ]
+        same_entity = jobs_rows[(jobs_rows["entity"] == target["entity"]) & (jobs_rows["year"] < t_year)]
+        candidates = same_source if not same_source.empty else same_entity
+        if candidates.empty:
+            continue
+        base = candidates.sort_values(["year", "source_id"]).iloc[0]
+        b_year = int(base["year"])
+        if b_year not in series.index or t_year not in series.index:
+            continue
+        jobs_b, jobs_t = float(series.loc[b_year]), float(series.loc[t_year])
+        promised = float(target["value"]) - float(base["value"])
+        rows.append(
+            {
+                "source_id": target["source_id"],
+                "value_text": target["value_text"],
+                "baseline_jobs": float(base["value"]),
+                "baseline_year": b_year,
+                "target_jobs": float(target["value"]),
+                "target_year": t_year,
+                "promised_change": promised,
+                "sector_jobs_baseline": jobs_b,
+                "sector_jobs_target": jobs_t,
+                "promised_share": promised / jobs_b,
+                "observed_change": jobs_t - jobs_b,
+                "synth_gap_jobs": _synth_gap_jobs(a, t_year),
+                "placebo_gap_jobs_p90": _placebo_gap_jobs_p90(a, t_year),
+            }
+        )
+    if not rows:
+        return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    # the same baseline and target stated by several sources: one row, all sources named
+    keys = ["baseline_jobs", "baseline_year", "target_jobs", "target_year"]
+    merged = out.groupby(keys, as_index=False, sort=True).agg(
+        {
+            "source_id": lambda ids: ", ".join(sorted(set(ids))),
+            "value_text": "first",
+            **{c: "first" for c in out.columns if c not in (*keys, "source_id", "value_text")},
+        }
+    )
+    return merged[out.columns].reset_index(drop=True)
+
+
+def later_claims(analysis: RegionalAnalysis, facts: pd.DataFrame) -> pd.DataFrame:
+    """Stated jobs figures for the region dated after the treatment year (e.g. a news claim), with the
+    sector's jobs in that year where the data have it (``sector_jobs``)."""
+    corop = facts["corop"].fillna(target_region(facts) or "")
+    rows = facts[
+        (corop == analysis.region) & (facts["measure"] == "jobs") & (facts["year"] > analysis.treatment_year)
+    ].copy()
+    series = analysis.jobs[analysis.region]
+    rows["sector_jobs"] = [float(series.get(int(y), np.nan)) for y in rows["year"]]
+    return rows.reset_index(drop=True)
+
+
+def _synth_gap_jobs(a: RegionalAnalysis, year: int) -> float:
+    if a.synth is None or year not in a.synth.path.index:
+        return float("nan")
+    return a.synth_gap_jobs(year)
+
+
+def _placebo_gap_jobs_p90(a: RegionalAnalysis, year: int) -> float:
+    if a.placebo is None or year not in a.placebo.gaps.index:
+        return float("nan")
+    gaps = a.placebo.gaps.drop(columns=[a.region], errors="ignore").loc[year].abs()
+    size = float(a.jobs.loc[a.base_year, a.region])
+    if a.outcome == "index":
+        in_jobs = gaps / 100.0 * size
+    else:  # jobs: each placebo's gap as a share of its own size, applied to the region's size
+        in_jobs = gaps / a.jobs.loc[a.base_year, gaps.index] * size
+    return float(in_jobs.quantile(0.9))
+
+
+# --- text for reports ---------------------------------------------------------------------------------
+
+
+def _jobs_label(sector: str) -> str:
+    return "jobs (all sectors)" if sector == TOTAL_SECTOR else f"section-{sector} jobs"
+
+
+def jobs_table(analysis: RegionalAnalysis, years: Iterable[int] | None = None) -> pd.DataFrame:
+    """Jobs of the sector in the region and the Netherlands (sum of regions) in key years, and the share."""
+    a = analysis
+    years = sorted(set(years or [a.start_year, a.base_year, a.treatment_year, a.end_year]))
+    out = pd.DataFrame(
+        {
+            a.region: a.jobs.loc[years, a.region],
+            "NL": a.netherlands.loc[years],
+        }
+    )
+    out["share of NL"] = out[a.region] / out["NL"]
+    out.index.name = "year"
+    return out
+
+
+def target_text(check: pd.DataFrame, analysis: RegionalAnalysis, name: str, facts: pd.DataFrame) -> str:
+    """Markdown: what the regional data can and cannot say about each stated target (computed numbers)."""
+    from .plots import fmt_int, fmt_pct
+
+    a = analysis
+    where = target_region(facts)
+    if check.empty:
+        if where and where != a.region:
+            return (
+                f"The stated targets concern {where}, not {name} ({a.region}); there is nothing to set against "
+                f"the data of {name}. Run this notebook with `region={where}` for that comparison."
+            )
+        return "No stated jobs baseline and target with years inside the data were found for this region."
+    lines = []
+    for _, row in check.iterrows():
+        lines.append(
+            f"- Target `{row['value_text']}` ({row['source_id']}): from {fmt_int(row['baseline_jobs'])} jobs "
+            f"in {row['baseline_year']} to {fmt_int(row['target_jobs'])} by {row['target_year']}, "
+            f"{fmt_int(row['promised_change'], sign=True)} jobs, which is "
+            f"{fmt_pct(row['promised_share'], 1)} of the {fmt_int(row['sector_jobs_baseline'])} "
+            f"{_jobs_label(a.sector)} in {name} in {row['baseline_year']}. These changed by "
+            f"{fmt_int(row['observed_change'], sign=True)} over the same years; the synthetic-control gap in "
+            f"{row['target_year']} is {fmt_int(row['synth_gap_jobs'], sign=True)} jobs, while placebo regions "
+            f"show gaps up to {fmt_int(row['placebo_gap_jobs_p90'])} jobs (90th percentile, scaled to "
+            f"{name}'s size)."
+        )
+    for _, claim in later_claims(a, facts).iterrows():
+        bounds = ""
+        if "low" in claim and "high" in claim and np.isfinite(claim["low"]) and np.isfinite(claim["high"]):
+            bounds = f", read as {fmt_int(claim['low'])}-{fmt_int(claim['high'])}"
+        lines.append(
+            f"- Later figure `{claim['value_text']}` ({claim['source_id']}, {int(claim['year'])}{bounds}): a "
+            f"claim about contact-centre jobs, not a count CBS publishes; {_jobs_label(a.sector)} in {name} "
+            f"that year: {fmt_int(claim['sector_jobs'])}."
+        )
+    smallest = check["placebo_gap_jobs_p90"].min()
+    promised = check["promised_change"].max()
+    if smallest > promised:
+        lines.append(
+            f"- An effect of {fmt_int(promised)} jobs is smaller than the gaps that placebo regions show without "
+            f"any such programme ({fmt_int(smallest)} jobs, 90th percentile): these data can neither confirm "
+            "nor refute the target."
+        )
+    return "\n".join(lines)
+
+
+def executive_summary(
+    analysis: RegionalAnalysis, name: str, language: str = "en", targets: pd.DataFrame | None = None
+) -> str:
+    """Markdown bullet points with the computed headline numbers of ``analysis`` (English text).
+
+    ``language`` sets the number format; ``targets`` (from :func:`target_check`) adds a line on them.
+    """
+    from .plots import fmt_int, fmt_num, fmt_pct
+
+    a = analysis
+    lang = language
+    sector_text = {
+        "N": "section N (77-82, a broad proxy for call centres)",
+        TOTAL_SECTOR: "all jobs (sections A-U)",
+    }.get(a.sector, f"sector {a.sector}")
+
+    j0, j1 = float(a.jobs.loc[a.base_year, a.region]), float(a.jobs.loc[a.end_year, a.region])
+    n0, n1 = float(a.netherlands.loc[a.base_year]), float(a.netherlands.loc[a.end_year])
+    ss = a.summary()["shift_share"]
+    did, es = a.did, a.event_study
+    unit = "log points" if a.log else "index points"
+    lines = [
+        f"- **Jobs**: {sector_text} in {name} ({a.region}) went from {fmt_int(j0, lang)} jobs in {a.base_year} "
+        f"to {fmt_int(j1, lang)} in {a.end_year} ({fmt_pct(j1 / j0 - 1, 1, lang, sign=True)}); in the "
+        f"Netherlands {fmt_pct(n1 / n0 - 1, 1, lang, sign=True)}.",
+        f"- **Shift-share** {a.base_year}-{a.end_year}: of the change of {fmt_int(ss['actual'], lang, sign=True)} "
+        f"jobs, {fmt_int(ss['national'], lang, sign=True)} follow national growth, "
+        f"{fmt_int(ss['industry_mix'], lang, sign=True)} the sector mix and "
+        f"{fmt_int(ss['regional'], lang, sign=True)} are regional (the region's own performance).",
+        f"- **Difference-in-differences** ({a.start_year}-{a.end_year}, {len(a.donors)} comparison regions): "
+        f"{fmt_num(did.estimate, 3 if a.log else 1, lang, sign=True)} {unit} after {a.treatment_year}; "
+        f"clustered p = {fmt_num(did.p_value, 3, lang)}, but with one treated region the placebo p = "
+        f"{fmt_num(did.placebo_p_value, 2, lang)} is the one to read. Pre-trend test: clustered p = "
+        f"{fmt_num(es.pretrend_p_value, 3, lang)}, placebo p = {fmt_num(es.pretrend_placebo_p_value, 2, lang)}.",
+    ]
+    if a.synth is not None:
+        s = a.summary()["synth"]
+        post = a.synth.path.loc[a.synth.path.index >= a.treatment_year, "gap"]
+        top = a.synth.weights[a.synth.weights > 0.05].sort_values(ascending=False)
+        donors = ", ".join(f"{k} {fmt_num(v, 2, lang)}" for k, v in top.items())
+        lines.append(
+            f"- **Synthetic control**: mean gap after {a.treatment_year} "
+            f"{fmt_num(post.mean(), 1, lang, sign=True)} {'index points' if a.outcome == 'index' else 'jobs'}; "
+            f"placebo p = {fmt_num(s['p_value'], 2, lang)} ({s['n_units']} regions); main donors {donors}. "
+            f"{s['n_exact_pre_fits']} of {s['n_units']} regions are matched before {a.treatment_year} to within "
+            "CBS rounding, so the pre-period fit says little."
+        )
+    verdict = (
+        "The data do not single out the region: its path after the treatment year is within the range of "
+        "comparison regions."
+        if (did.placebo_p_value or 1) > 0.1 and (a.synth is None or a.summary()["synth"]["p_value"] > 0.1)
+        else "The region stands out among comparison regions on at least one placebo test; whether the "
+        "programme caused it cannot be told from sector-level data."
+    )
+    if targets is not None and not targets.empty:
+        t = targets.sort_values("target_year").iloc[-1]
+        lines.append(
+            f"- **Target** {fmt_int(t['baseline_jobs'], lang)} -> {fmt_int(t['target_jobs'], lang)} jobs by "
+            f"{t['target_year']}: the promised {fmt_int(t['promised_change'], lang, sign=True)} jobs are "
+            f"{fmt_pct(t['promised_share'], 1, lang)} of {_jobs_label(a.sector)} in the region; placebo regions "
+            f"differ from their synthetic controls by up to {fmt_int(t['placebo_gap_jobs_p90'], lang)} jobs "
+            "(90th percentile), so an effect of that size cannot be seen in these data."
+            if t["placebo_gap_jobs_p90"] > t["promised_change"]
+            else f"- **Target** {fmt_int(t['baseline_jobs'], lang)} -> {fmt_int(t['target_jobs'], lang)} jobs by "
+            f"{t['target_year']}: see the target section for what the data show."
+        )
+    lines.append(f"- **Reading**: {verdict}")
+    return "\n".join(lines)
+
+
+def did_table(analysis: RegionalAnalysis) -> pd.DataFrame:
+    """DiD estimate with clustered and placebo inference, and both pre-trend tests, as one small table."""
+    d, e = analysis.did, analysis.event_study
+    rows = {
+        "estimate": d.estimate,
+        "clustered SE": d.se,
+        "clustered p-value": d.p_value,
+        "placebo p-value": d.placebo_p_value,
+        "pre-trend F (clustered)": e.pretrend_f,
+        "pre-trend p-value (clustered)": e.pretrend_p_value,
+        "pre-trend p-value (placebo)": e.pretrend_placebo_p_value,
+    }
+    return pd.DataFrame({"value": pd.Series(rows, dtype=float)})
+
+
+def weights_table(analysis: RegionalAnalysis, threshold: float = 0.01) -> pd.DataFrame:
+    """Synthetic-control donor weights above ``threshold``, largest first, with region names."""
+    from .regions import region_name
+
+    w = analysis.synth.weights
+    w = w[w > threshold].sort_values(ascending=False)
+    names = []
+    for code in w.index:
+        try:
+            names.append(region_name(code))
+        except KeyError:
+            names.append(code)
+    return pd.DataFrame({"region": names, "weight": w.to_numpy()}, index=pd.Index(w.index, name="code"))
+
+
+def synth_text(analysis: RegionalAnalysis, name: str) -> str:
+    """Markdown: the synthetic-control fit and placebo inference in numbers."""
+    from .plots import fmt_num
+
+    a = analysis
+    s = a.summary()["synth"]
+    post = a.synth.path.loc[a.synth.path.index >= a.treatment_year, "gap"]
+    unit = "index points" if a.outcome == "index" else "jobs"
+    return "\n".join(
+        [
+            f"- Pre-treatment fit (RMSPE): {fmt_num(s['pre_rmspe'], 3)} {unit}; CBS rounding alone gives "
+            f"about {fmt_num(s['pre_rmspe_floor'], 3)} {unit}. {s['n_exact_pre_fits']} of {s['n_units']} "
+            f"regions are matched before {a.treatment_year} to within that rounding.",
+            f"- After {a.treatment_year}: mean gap {fmt_num(post.mean(), 2, sign=True)} {unit}, post-RMSPE "
+            f"{fmt_num(s['post_rmspe'], 2)}; post/pre ratio (pre-RMSPE at least the rounding error) "
+            f"{fmt_num(s['post_pre_ratio'], 1)}.",
+            f"- Placebo p-value: {fmt_num(s['p_value'], 3)} (share of the {s['n_units']} regions with a ratio at "
+            f"least {name}'s; the smallest possible is {fmt_num(1 / s['n_units'], 3)})."
+            + (
+                f" Without the rounding floor the ratio test gives {fmt_num(s['p_value_unfloored'], 3)}, a value "
+                "set by exact fits (ratios divided by zero or by floating-point noise)."
+                if s["p_value_unfloored"] is not None and abs(s["p_value_unfloored"] - s["p_value"]) > 1e-9
+                else ""
+            ),
+        ]
+    )
+
+
+def sources_text(facts: pd.DataFrame, sources: pd.DataFrame) -> str:
+    """Markdown list of the data sources and of the sources of the facts used."""
+    lines = [
+        "- CBS StatLine, table 83582NED, *Banen van werknemers in december; economische activiteit (SBI2008), "
+        "regio* (CC BY 4.0). Bron: CBS.",
+        "- CBS StatLine, table 83583NED, *Banen van werknemers; bedrijfsgrootte, SBI2008* (national, for the "
+        "share of employment agencies in section N).",
+    ]
+    used = sources[sources["source_id"].isin(set(facts["source_id"]))]
+    for _, s in used.sort_values("source_id").iterrows():
+        parts = [str(s[c]) for c in ("publisher", "title", "date") if isinstance(s[c], str) and s[c].strip()]
+        address = s["address"] if isinstance(s["address"], str) and s["address"].strip() else ""
+        lines.append(f"- `{s['source_id']}`: " + ", ".join(parts) + (f", {address}" if address else ""))
+    return "\n".join(lines)

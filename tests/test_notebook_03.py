@@ -1,0 +1,146 @@
+"""Notebook 03 (regional job growth) runs for the default and another region and records sound numbers;
+the house style (ccresearch.plots) that every notebook uses formats numbers and captions figures."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import matplotlib
+import nbformat
+import pytest
+
+from ccresearch import paths, plots
+from ccresearch.errors import ParameterError
+from ccresearch.results import RESULTS_MIME
+
+matplotlib.use("Agg")
+
+NOTEBOOK = "03_regional_job_growth.ipynb"
+
+
+def run_notebook(tmp_path: Path, **parameters) -> tuple[dict, nbformat.NotebookNode]:
+    """Execute the notebook with papermill (in-process, kernel python3); return recorded results and the notebook."""
+    papermill = pytest.importorskip("papermill")
+    out = tmp_path / NOTEBOOK
+    papermill.execute_notebook(
+        str(paths.notebooks_dir() / NOTEBOOK),
+        str(out),
+        parameters=parameters,
+        kernel_name="python3",
+        progress_bar=False,
+        cwd=str(tmp_path),
+    )
+    nb = nbformat.read(out, as_version=4)
+    results: dict = {}
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            if RESULTS_MIME in output.get("data", {}):
+                results.update(output["data"][RESULTS_MIME])
+    return results, nb
+
+
+def assert_no_missing_numbers(value, path="results"):
+    if isinstance(value, dict):
+        for k, v in value.items():
+            assert_no_missing_numbers(v, f"{path}.{k}")
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            assert_no_missing_numbers(v, f"{path}[{i}]")
+    else:
+        assert value is not None, f"{path} is missing (NaN or infinity when recorded)"
+        if isinstance(value, float):
+            assert math.isfinite(value), path
+
+
+def assert_sound(results: dict) -> None:
+    assert_no_missing_numbers(results)
+    ss = results["shift_share"]
+    assert ss["national"] + ss["industry_mix"] + ss["regional"] == pytest.approx(ss["actual"], abs=1e-6)
+    assert set(results["did"]) >= {"estimate", "se", "p_value", "pretrend_p_value"}
+    synth = results["synth"]
+    assert set(synth) >= {"weights", "pre_rmspe", "post_pre_ratio", "p_value"}
+    assert sum(synth["weights"].values()) == pytest.approx(1.0, abs=1e-6)
+    assert all(w >= -1e-12 for w in synth["weights"].values())
+    assert 0 < synth["p_value"] <= 1
+
+
+def test_committed_notebook_has_no_outputs_and_a_tagged_parameters_cell():
+    nb = nbformat.read(paths.notebooks_dir() / NOTEBOOK, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert "parameters" in code[0].metadata.get("tags", [])
+    assert all(not c.outputs and c.execution_count is None for c in code)
+    for name in (
+        "region: str",
+        "sector: Literal",
+        "treatment_year: int",
+        "donors: list[str] | None",
+        "outcome:",
+    ):
+        assert name in code[0].source
+
+
+@pytest.mark.slow
+def test_default_run_zuid_limburg_n_records_shift_share_did_and_synth(tmp_path):
+    results, nb = run_notebook(tmp_path)
+    assert_sound(results)
+    assert results["region"] == "CR39" and results["sector"] == "N"
+    assert results["shift_share"]["actual"] == pytest.approx(29_700 - 27_200)
+    errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert not errors
+    text = "\n".join(
+        o["data"]["text/markdown"]
+        for c in nb.cells
+        for o in c.get("outputs", [])
+        if "text/markdown" in o.get("data", {})
+    )
+    assert "Target" in text and "zo'n 6000" in text  # the target section found the evidence base's figures
+    assert "Figure 4." not in text  # captions live in the figures, not in markdown
+
+
+@pytest.mark.slow
+def test_run_for_utrecht_by_name_total_jobs_resolves_the_region(tmp_path):
+    results, _ = run_notebook(tmp_path, region="Utrecht", sector="total", outcome="jobs")
+    assert_sound(results)
+    assert results["region"] == "CR17" and results["sector"] == "total"
+    assert results["did"]["log"] is True
+
+
+# --- house style ------------------------------------------------------------------------------------
+
+
+def test_number_formats_in_english_and_dutch():
+    assert plots.fmt_int(1234567) == "1,234,567"
+    assert plots.fmt_int(1234567, language="nl") == "1.234.567"
+    assert plots.fmt_num(1234.5, 1, language="nl") == "1.234,5"
+    assert plots.fmt_num(-0.25, 2) == "-0.25"
+    assert plots.fmt_int(2500, sign=True) == "+2,500"
+    assert plots.fmt_eur(1_800_000) == "€1,800,000"
+    assert plots.fmt_eur(1_800_000, language="nl") == "€ 1.800.000"
+    assert plots.fmt_pct(0.999, 1, language="nl") == "99,9%"
+    assert plots.fmt_pct(float("nan")) == "-" and plots.fmt_int(None) == "-"
+    with pytest.raises(ParameterError, match="language"):
+        plots.fmt_int(1, language="de")
+
+
+def test_caption_adds_numbered_caption_and_source_line():
+    import matplotlib.pyplot as plt
+
+    plots.use_house_style()
+    fig, axes = plots.figure(2, title="two panels")
+    assert len(axes) == 2
+    plots.caption(axes[0], 3, "Jobs by year.")
+    assert fig.get_supxlabel() == "Figure 3. Jobs by year.\nSource: CBS, tabel 83582NED"
+    plots.caption(fig, 4, "Banen.", source="Bron: CBS", language="nl")
+    assert fig.get_supxlabel() == "Figuur 4. Banen.\nBron: CBS"
+    plt.close(fig)
+
+
+def test_table_caption_puts_number_above_and_source_below():
+    import pandas as pd
+
+    styler = plots.table_caption(pd.DataFrame({"jobs": [1.0]}), 2, "Jobs.", display=False)
+    html = styler.to_html()
+    assert "Table 2. Jobs." in html and "Source: CBS, tabel 83582NED" in html
+    md = plots.table_caption("| a |\n|---|\n| 1 |", 5, "Markdown table.", source=None, display=False)
+    assert md.data.startswith("**Table 5. Markdown table.**") and "Source" not in md.data
