@@ -1,0 +1,110 @@
+"""Run identity: the folder slug of a parameter set and the cache key of a run.
+
+A run is skipped (reported as cached) when the notebook's cells, the parameters, the processed-data manifest
+and the library source are unchanged since the last successful run in the same folder.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from .. import paths
+
+SLUG_MAX = 80
+_UNSAFE = re.compile(r"[^A-Za-z0-9._+-]+")
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def short_hash(text: str | bytes, n: int = 8) -> str:
+    """The first ``n`` hex digits of the sha256 of ``text``."""
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    return hashlib.sha256(data).hexdigest()[:n]
+
+
+def _slug_value(value: Any) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "+".join(_slug_value(v) for v in value) or "empty"
+    text = _UNSAFE.sub("-", str(value)).strip("-.")
+    return text or "x"
+
+
+def make_slug(overrides: Mapping[str, Any]) -> str:
+    """Readable, stable folder name of a parameter set: ``default`` or ``name-value_name-value``.
+
+    Only the values that differ from the defaults count; long slugs are cut and end in a short hash of the
+    full parameter set, so different sets never share a folder.
+    """
+    if not overrides:
+        return "default"
+    slug = "_".join(f"{_UNSAFE.sub('-', name)}-{_slug_value(v)}" for name, v in overrides.items())
+    if len(slug) > SLUG_MAX or slug.startswith((".", "_")):
+        slug = slug[: SLUG_MAX - 9].rstrip("-_.+") + "-" + short_hash(_canonical(dict(overrides)))
+    return slug.lstrip("._") or short_hash(_canonical(dict(overrides)))
+
+
+def notebook_hash(nb: Mapping[str, Any]) -> str:
+    """Hash of what a notebook computes: its cells' types and sources (outputs and metadata ignored)."""
+    cells = []
+    for cell in nb.get("cells", []):
+        src = cell.get("source", "")
+        cells.append([cell.get("cell_type"), "".join(src) if isinstance(src, list) else src])
+    return short_hash(_canonical(cells), 16)
+
+
+def manifest_hash() -> str:
+    """sha256 (16 hex digits) of the processed-data manifest, or ``"missing"``."""
+    try:
+        return short_hash((paths.processed_dir() / "manifest.json").read_bytes(), 16)
+    except FileNotFoundError:
+        return "missing"
+
+
+@functools.lru_cache(maxsize=1)
+def library_hash() -> str:
+    """Hash of the ccresearch package source files (any change to the library invalidates the cache)."""
+    digest = hashlib.sha256()
+    for path in sorted(paths.PACKAGE_DIR.rglob("*.py")):
+        if "__pycache__" in path.parts:
+            continue
+        digest.update(path.relative_to(paths.PACKAGE_DIR).as_posix().encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def cache_key(
+    nb: Mapping[str, Any], values: Mapping[str, Any], *, manifest: str | None = None
+) -> dict[str, str]:
+    """The parts that decide whether a run can be reused (all short hashes)."""
+    return {
+        "notebook": notebook_hash(nb),
+        "parameters": short_hash(_canonical(dict(values)), 16),
+        "data_manifest": manifest if manifest is not None else manifest_hash(),
+        "library": library_hash(),
+    }
+
+
+def cached_run(folder: Path, key: Mapping[str, str]) -> dict[str, Any] | None:
+    """The run.json of a reusable earlier run in ``folder`` (same key, succeeded, report present), or None."""
+    try:
+        run = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        return None
+    if run.get("status") != "ok" or run.get("cache_key") != dict(key):
+        return None
+    if not (folder / "report.html").is_file() or not (folder / "results.json").is_file():
+        return None
+    return run
