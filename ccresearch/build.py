@@ -186,6 +186,7 @@ def build(raw: Path | None = None, out: Path | None = None) -> BuildReport:
                     "counts": report.counts,
                     "conflicts": report.conflicts,
                     "regional_jobs_years": report.regional_jobs_years,
+                    "regional_jobs_regions": sorted(jobs["region_code"].unique().tolist()),
                     "years_without_cr99": report.years_without_cr99,
                 },
             }

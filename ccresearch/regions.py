@@ -145,14 +145,31 @@ def resolve_region(value: str, *, level: str | None = None, raw: Path | None = N
     )
 
 
-def jobs_years(processed: Path | None = None, raw: Path | None = None) -> tuple[int, int]:
-    """First and last year of the regional jobs data (from the processed manifest, else the raw file)."""
+def _manifest_summary(processed: Path | None) -> dict:
     manifest = (processed or paths.processed_dir()) / "manifest.json"
     if manifest.exists():
-        summary = json.loads(manifest.read_text(encoding="utf-8")).get("summary", {})
-        years = summary.get("regional_jobs_years")
-        if years:
-            return int(years[0]), int(years[1])
+        return json.loads(manifest.read_text(encoding="utf-8")).get("summary", {})
+    return {}
+
+
+def jobs_regions(processed: Path | None = None, raw: Path | None = None) -> frozenset[str]:
+    """Codes of the regions that have regional jobs data (from the processed manifest, else the raw files)."""
+    codes = _manifest_summary(processed).get("regional_jobs_regions")
+    if codes:
+        return frozenset(codes)
+    raw = raw or paths.raw_dir()
+    found: set[str] = set()
+    for path in sorted((raw / "cbs").glob("*/*_wide.csv")):
+        with open(path, encoding="utf-8", newline="") as handle:
+            found.update(normalise_code(row["regio_code"]) for row in csv.DictReader(handle))
+    return frozenset(found)
+
+
+def jobs_years(processed: Path | None = None, raw: Path | None = None) -> tuple[int, int]:
+    """First and last year of the regional jobs data (from the processed manifest, else the raw file)."""
+    years = _manifest_summary(processed).get("regional_jobs_years")
+    if years:
+        return int(years[0]), int(years[1])
     raw = raw or paths.raw_dir()
     found: list[int] = []
     for path in sorted((raw / "cbs").glob("*/*_wide.csv")):

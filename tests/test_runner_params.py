@@ -124,7 +124,7 @@ def test_unknown_name_suggests_close_match() -> None:
         ("show_table", "maybe", "true or false"),
         ("style", "lines", "did you mean 'line'"),
         ("scale", "inf", "finite"),
-        ("deadweight", "1.2", "0 to 1"),
+        ("deadweight", "1.2", "up to (not including) 1"),
     ],
 )
 def test_wrong_value_names_parameter_value_and_allowed(name: str, value: str, fragment: str) -> None:
@@ -182,6 +182,24 @@ def test_share_language_and_since_year_domains() -> None:
     with pytest.raises(ParameterError, match="1990"):
         domains.check_value("since_year", 1980)
     assert domains.check_value("unrelated", 123) == 123
+
+
+def test_gross_to_net_shares_stop_below_one() -> None:
+    assert domains.check_value("deadweight", 0.99) == 0.99
+    assert domains.check_value("substitution", 0) == 0
+    with pytest.raises(ParameterError, match="not including"):
+        domains.check_value("displacement", 1.0)
+    assert domains.check_value("retention_share", 1.0) == 1.0  # an ordinary share may be 1
+
+
+def test_region_parameters_need_regional_jobs_data() -> None:
+    assert domains.check_value("region", "Zuid-Limburg") == "CR39"
+    with pytest.raises(ParameterError, match="no regional jobs data for GM0935"):
+        domains.check_value("region", "Maastricht")
+    with pytest.raises(ParameterError, match="not a region to compare"):
+        domains.check_value("region", "NL01")
+    with pytest.raises(ParameterError, match="not a region to compare"):
+        domains.check_value("donors", ["CR01", "CR99"])
 
 
 def test_slug_is_default_readable_and_bounded() -> None:

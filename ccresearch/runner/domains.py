@@ -1,10 +1,12 @@
 """Domain checks for notebook parameters, keyed by parameter NAME, so notebooks never repeat them.
 
-- ``region``, ``treated``: a region that exists, normalised to its canonical code
-  (:func:`ccresearch.regions.resolve_region`); ``donors``: a list of such regions.
+- ``region``, ``treated``: a region that exists and has regional jobs data, normalised to its canonical code
+  (:func:`ccresearch.regions.resolve_region`, :func:`ccresearch.regions.jobs_regions`); ``donors``: a list of
+  such regions.
 - ``start_year``, ``end_year``, ``treatment_year``: inside the years of the regional jobs data
   (:func:`ccresearch.regions.jobs_years`); ``since_year``: 1990 up to the current year.
-- ``deadweight``, ``displacement``, ``substitution`` and any name ending in ``_share``: 0 to 1.
+- ``deadweight``, ``displacement``, ``substitution``: 0 up to (not including) 1 (gross-to-net shares: at 1 nothing
+  is additional); any name ending in ``_share``: 0 to 1.
 - ``language``: en or nl.
 - across parameters, where present: ``start_year < treatment_year <= end_year``; the treated region is not
   in the donor pool (the treated region is ``treated``, or ``region`` in a notebook without ``treated``).
@@ -37,7 +39,7 @@ def _regions() -> Any:
 
 def _resolve_region(name: str, value: str, where: str | None) -> str:
     try:
-        return str(_regions().resolve_region(value))
+        code = str(_regions().resolve_region(value))
     except ParameterError:
         raise
     except InputError as exc:
@@ -48,6 +50,26 @@ def _resolve_region(name: str, value: str, where: str | None) -> str:
             value=value,
             expected=exc.expected or "a CBS region code or name, e.g. CR39 or Zuid-Limburg",
         ) from None
+    table = _regions().regions()
+    if table[code].level in {"country", "unclassified"}:
+        raise ParameterError(
+            f"{code} ({table[code].name}) is not a region to compare",
+            file=where,
+            field=name,
+            value=value,
+            expected="a COROP region (or a gemeente/provincie where the jobs data has them), e.g. CR39",
+        )
+    with_data = _regions().jobs_regions()
+    if with_data and code not in with_data:
+        levels = sorted({table[c].level for c in with_data if c in table} - {"country", "unclassified"})
+        raise ParameterError(
+            f"no regional jobs data for {code} ({_regions().region_name(code)})",
+            file=where,
+            field=name,
+            value=value,
+            expected=f"a region with jobs data: levels {', '.join(levels)} (e.g. CR39, Zuid-Limburg)",
+        )
+    return code
 
 
 def is_share(name: str) -> bool:
@@ -111,6 +133,16 @@ def check_value(
                 field=name,
                 value=value,
                 expected=f"a year from {FIRST_PLAUSIBLE_YEAR} to {this_year}",
+            )
+        return value
+    if name in SHARE_NAMES and isinstance(value, int | float) and not isinstance(value, bool):
+        if not 0 <= value < 1:
+            raise ParameterError(
+                "share outside [0, 1)",
+                file=where,
+                field=name,
+                value=value,
+                expected="a share from 0 up to (not including) 1: at 1 no job would be additional",
             )
         return value
     if is_share(name) and isinstance(value, int | float) and not isinstance(value, bool):
