@@ -1,0 +1,327 @@
+"""Benchmark: the project's synthetic control and placebo test against pysyncon, same data, same specification.
+
+Runs in one process (pysyncon's PlaceboTest starts its own worker processes, as it always does):
+
+1. COROP section N (CBS 83582NED, jobs index 2014 = 100, 2010-2024), treated CR39, treatment year 2015,
+   39 donors, predictors = the outcome in 2010..2014, fit years 2010..2014. pysyncon: Synth with
+   optim_method "Nelder-Mead", optim_initial "equal".
+2. Basque Country (Abadie & Gardeazabal 2003), predictors as in R Synth's / pysyncon's example, fit years
+   1960-1969, treatment year 1970, the 16 other regions as donors (Spain aggregate left out).
+
+For every unit of each placebo test it checks that the project's pre-period RMSPE is no worse than pysyncon's
+by more than 1%, and that the permutation p-value (share of units, treated included, with a post/pre RMSPE
+ratio >= the treated unit's; computed the same way from both tools' gaps) is the same. pysyncon's own
+``PlaceboTest.pvalue`` is printed too: it counts the years up to and including the treatment year as
+pre-period and leaves the treated unit out of the numerator, so it differs by construction.
+
+Writes bench/results/synth.json. Usage: ``python bench/bench_synth.py [--workers 2] [--skip-pysyncon]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+import os
+import platform
+import sys
+import time
+
+import numpy as np
+import pandas as pd
+
+from ccresearch.methods.synth import BASQUE, basque_inputs, placebo_test, read_basque, synthetic_control
+from ccresearch.paths import ROOT, shared_dir
+
+COROP_CSV = "data/cbs/83582NED/cbs_83582NED_corop_banen_total_N_2010_2024_wide.csv"
+RESULTS = ROOT / "bench" / "results" / "synth.json"
+TOLERANCE = 0.01  # project pre-RMSPE may exceed pysyncon's by at most 1 %
+
+
+def corop_panel() -> pd.DataFrame:
+    """COROP section N jobs (x 1000), CR01..CR40, as an index with 2014 = 100."""
+    wide = pd.read_csv(shared_dir() / COROP_CSV, dtype={"sbi_key": str})
+    rows = wide[(wide["sbi_key"] == "410200") & wide["regio_code"].str.match(r"^CR(0[1-9]|[1-3][0-9]|40)$")]
+    panel = rows.set_index("regio_code")[[c for c in wide.columns if c.isdigit()]].T.astype(float)
+    panel.index = panel.index.astype(int)
+    panel.index.name = "year"
+    return panel / panel.loc[2014] * 100.0
+
+
+def long_frame(panel: pd.DataFrame, name: str = "outcome") -> pd.DataFrame:
+    return panel.rename_axis(index="year", columns="unit").stack().rename(name).reset_index()
+
+
+def pvalue(ratios: pd.Series, treated: str) -> float:
+    return float((ratios >= ratios[treated]).sum() / len(ratios))
+
+
+def from_gaps(gaps: pd.DataFrame, pre_years: list[int], treatment_year: int) -> tuple[pd.Series, pd.Series]:
+    """pre-RMSPE and post/pre ratio per unit from a year x unit gap table (same definitions as the project)."""
+    pre = np.sqrt((gaps.loc[gaps.index.isin(pre_years)] ** 2).mean())
+    post = np.sqrt((gaps.loc[gaps.index >= treatment_year] ** 2).mean())
+    return pre, post / pre
+
+
+def _timed_synth_class():
+    """A pysyncon Synth that records how long each fit in this process takes (the treated unit's fit in
+    PlaceboTest runs in the calling process, after the placebo fits in the workers)."""
+    from pysyncon import Synth
+
+    class TimedSynth(Synth):
+        durations: list[float] = []  # noqa: RUF012
+
+        def fit(self, *args, **kwargs):
+            t = time.perf_counter()
+            out = super().fit(*args, **kwargs)
+            TimedSynth.durations.append(time.perf_counter() - t)
+            return out
+
+    return TimedSynth
+
+
+def run_pysyncon(dataprep, treated: str, workers: int) -> tuple[float, float, pd.DataFrame, object]:
+    """pysyncon's PlaceboTest; returns (seconds of the treated unit's fit, placebo seconds, gaps, test)."""
+    from pysyncon.utils import PlaceboTest
+
+    timed = _timed_synth_class()
+    globals()["TimedSynth"] = timed  # picklable by reference for the worker processes
+    timed.__qualname__ = "TimedSynth"
+    options = {"optim_method": "Nelder-Mead", "optim_initial": "equal"}
+    test = PlaceboTest()
+    t = time.perf_counter()
+    with contextlib.redirect_stdout(io.StringIO()):
+        test.fit(dataprep=dataprep, scm=timed(), scm_options=options, max_workers=workers, verbose=False)
+    placebo_s = time.perf_counter() - t
+    fit_s = timed.durations[-1]
+    gaps = pd.concat([test.treated_gap.rename(treated), test.gaps], axis=1)
+    gaps.index = gaps.index.astype(int)
+    return fit_s, placebo_s, gaps, test
+
+
+def compare(
+    name: str,
+    panel,
+    treated,
+    treatment_year,
+    donors,
+    pre_years,
+    predictors,
+    dataprep,
+    workers,
+    skip_pysyncon: bool,
+) -> dict:
+    kwargs = {"donors": donors, "pre_years": pre_years, "predictors": predictors}
+    t = time.perf_counter()
+    fit = synthetic_control(panel, treated, treatment_year, **kwargs)
+    fit_s = time.perf_counter() - t
+    timings = {}
+    for n_jobs in (1, workers):
+        t = time.perf_counter()
+        pl = placebo_test(panel, treated, treatment_year, n_jobs=n_jobs, **kwargs)
+        timings[n_jobs] = time.perf_counter() - t
+    best_n = min(timings, key=timings.get)
+    out = {
+        "panel": name,
+        "treated": treated,
+        "treatment_year": treatment_year,
+        "n_units": len(pl.ratios),
+        "project": {
+            "fit_seconds": fit_s,
+            "placebo_seconds": {f"n_jobs={k}": v for k, v in timings.items()},
+            "p_value": pl.p_value,
+            "weights": fit.to_dict()["weights"],
+            "pre_rmspe_treated": fit.pre_rmspe,
+        },
+    }
+    print(f"\n== {name}: treated {treated}, {len(pl.ratios)} units")
+    print(
+        f"project : one fit {fit_s:.3f} s; placebo "
+        + ", ".join(f"n_jobs={k}: {v:.2f} s" for k, v in timings.items())
+    )
+    print(f"project : weights {out['project']['weights']}")
+    if skip_pysyncon:
+        return out
+    py_fit_s, py_placebo_s, py_gaps, test = run_pysyncon(dataprep, treated, workers)
+    py_pre, py_ratio = from_gaps(py_gaps[pl.gaps.columns], list(pre_years), treatment_year)
+    rel = (pl.pre_rmspe - py_pre) / py_pre
+    worst = rel.idxmax()
+    p_py = pvalue(py_ratio, treated)
+    ratio = py_placebo_s / timings[best_n]
+    out["pysyncon"] = {
+        "fit_seconds": py_fit_s,
+        "placebo_seconds": py_placebo_s,
+        "max_workers": workers,
+        "p_value": p_py,
+        "p_value_own_definition": float(test.pvalue(treatment_time=treatment_year)),
+        "pre_rmspe_treated": float(py_pre[treated]),
+    }
+    out["comparison"] = {
+        "placebo_speedup": ratio,
+        "project_placebo_seconds_used": timings[best_n],
+        "max_relative_pre_rmspe_excess": float(rel.max()),
+        "unit_of_max_excess": str(worst),
+        "units_better_by_more_than_1pct": int((rel < -TOLERANCE).sum()),
+        "units_worse_by_more_than_1pct": [str(u) for u in rel.index[rel > TOLERANCE]],
+        "p_values_equal": bool(np.isclose(pl.p_value, p_py)),
+        "p_value_post_rmspe_project": pl.p_value_post_rmspe,
+        "p_value_post_rmspe_pysyncon": pvalue(
+            np.sqrt((py_gaps.loc[py_gaps.index >= treatment_year] ** 2).mean()), treated
+        ),
+    }
+    out["units"] = (
+        pd.DataFrame(
+            {
+                "pre_rmspe_project": pl.pre_rmspe,
+                "pre_rmspe_pysyncon": py_pre,
+                "ratio_project": pl.ratios,
+                "ratio_pysyncon": py_ratio,
+            }
+        )
+        .replace([np.inf], np.nan)
+        .to_dict(orient="index")
+    )
+    print(
+        f"pysyncon: one fit (treated unit) {py_fit_s:.3f} s; placebo {py_placebo_s:.2f} s ({workers} workers)"
+    )
+    print(f"speed-up placebo (pysyncon / project best): {ratio:.1f}x")
+    print(
+        f"pre-RMSPE project vs pysyncon: max relative excess {rel.max():+.4%} ({worst}); "
+        f"{(rel < -TOLERANCE).sum()} units better by > 1%"
+    )
+    print(
+        f"p-value project {pl.p_value:.4f}, pysyncon (same definition) {p_py:.4f}, "
+        f"pysyncon's own pvalue() {out['pysyncon']['p_value_own_definition']:.4f}"
+    )
+    return out
+
+
+def corop_case(workers: int, skip: bool) -> dict:
+    from pysyncon import Dataprep
+
+    panel = corop_panel()
+    treated, year, pre = "CR39", 2015, list(range(2010, 2015))
+    donors = [c for c in panel.columns if c != treated]
+    # The 2014 lag is 100 for every unit (the index base): pysyncon divides each predictor by its spread over
+    # units, 0/0 gives NaN, its inner solver then fails and every fit returns equal weights. Constant
+    # predictors carry no information (weights sum to 1, so their residual is 0), so they are left out here;
+    # the fit years (time_optimize_ssr) stay 2010..2014.
+    lags = [y for y in pre if panel.loc[y].std() > 0]
+    dataprep = None
+    if not skip:
+        dataprep = Dataprep(
+            foo=long_frame(panel),
+            predictors=[],
+            predictors_op="mean",
+            time_predictors_prior=pre,
+            special_predictors=[("outcome", [y], "mean") for y in lags],
+            dependent="outcome",
+            unit_variable="unit",
+            time_variable="year",
+            treatment_identifier=treated,
+            controls_identifier=donors,
+            time_optimize_ssr=pre,
+        )
+    return compare(
+        "COROP section N (index 2014=100)", panel, treated, year, donors, pre, None, dataprep, workers, skip
+    )
+
+
+def basque_case(workers: int, skip: bool) -> dict:
+    from pysyncon import Dataprep
+
+    frame = read_basque()
+    panel, predictors = basque_inputs(frame)
+    donors = [c for c in panel.columns if c != BASQUE]
+    pre = list(range(1960, 1970))
+    dataprep = None
+    if not skip:
+        dataprep = Dataprep(
+            foo=frame,
+            predictors=[
+                "school.illit",
+                "school.prim",
+                "school.med",
+                "school.high",
+                "school.post.high",
+                "invest",
+            ],
+            predictors_op="mean",
+            time_predictors_prior=range(1964, 1970),
+            special_predictors=[
+                ("gdpcap", range(1960, 1970), "mean"),
+                *[
+                    (c, range(1961, 1970, 2), "mean")
+                    for c in [
+                        "sec.agriculture",
+                        "sec.energy",
+                        "sec.industry",
+                        "sec.construction",
+                        "sec.services.venta",
+                        "sec.services.nonventa",
+                    ]
+                ],
+                ("popdens", [1969], "mean"),
+            ],
+            dependent="gdpcap",
+            unit_variable="regionname",
+            time_variable="year",
+            treatment_identifier=BASQUE,
+            controls_identifier=donors,
+            time_optimize_ssr=pre,
+        )
+    return compare(
+        "Basque Country (Abadie & Gardeazabal 2003)",
+        panel,
+        BASQUE,
+        1970,
+        donors,
+        pre,
+        predictors,
+        dataprep,
+        workers,
+        skip,
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workers", type=int, default=2, help="processes for both tools' placebo tests")
+    parser.add_argument("--skip-pysyncon", action="store_true", help="time the project only")
+    parser.add_argument("--case", choices=["corop", "basque", "both"], default="both")
+    args = parser.parse_args(argv)
+    cases = []
+    if args.case in ("corop", "both"):
+        cases.append(corop_case(args.workers, args.skip_pysyncon))
+    if args.case in ("basque", "both"):
+        cases.append(basque_case(args.workers, args.skip_pysyncon))
+    ok = True
+    if not args.skip_pysyncon:
+        print("\n== checks")
+        for case in cases:
+            c = case["comparison"]
+            checks = {
+                "speed-up >= 10x": c["placebo_speedup"] >= 10,
+                "pre-RMSPE within 1% of pysyncon for every unit": c["max_relative_pre_rmspe_excess"]
+                <= TOLERANCE,
+                "same p-value": c["p_values_equal"],
+            }
+            case["checks"] = checks
+            for label, passed in checks.items():
+                print(f"{'PASS' if passed else 'FAIL'}  {case['panel']}: {label}")
+                ok &= passed
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    meta = {
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+        "workers": args.workers,
+        "when_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+    RESULTS.write_text(json.dumps({"meta": meta, "cases": cases}, indent=2) + "\n")
+    print(f"\nwrote {RESULTS.relative_to(ROOT)}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,619 @@
+"""Synthetic control (Abadie & Gardeazabal 2003; Abadie, Diamond & Hainmueller 2010) with in-space placebos.
+
+A synthetic control is a weighted average of donor units (weights non-negative, summing to one) chosen so
+that it tracks the treated unit before the treatment year; the gap after it is read as the effect.
+
+What it can show: whether the treated unit departs from a convex combination of comparable units that
+matched it before treatment, and how unusual that departure is among the donors (placebo test).
+
+What it cannot show:
+
+- With one treated unit there is no sampling distribution: inference rests entirely on the placebo test,
+  whose p-value cannot be smaller than 1 / (number of units), e.g. 1/40 = 0.025 for 40 COROP regions.
+- With a short pre-period (e.g. 5 years) a close pre-treatment fit is easy to reach by chance and says little
+  about the counterfactual; a poor fit (large pre-RMSPE) makes the post-period gap uninterpretable.
+- Few pre-years and many donors (e.g. 5 years, of which the index base year is 100 for everyone, and 39
+  donors) make exact pre-period fits common: a unit inside the donors' convex hull is reproduced exactly by
+  many different weight vectors, which agree before treatment and disagree after it. Then the weights and
+  the post-period gap are one arbitrary choice among many, the pre-RMSPE is 0, the post/pre ratio infinite,
+  and the ratio p-value of such a unit is just the share of exactly fitted units
+  (:attr:`SynthResult.exact_fit`, :attr:`PlaceboResult.exact_fits`). Restrict the donors or lengthen the
+  pre-period before reading anything into such a fit.
+- The treated unit must lie (nearly) inside the convex hull of the donors; weights cannot extrapolate.
+- Spill-overs to donors, or shocks hitting the treated unit alone in the same year, are not separated from
+  the effect.
+
+Specification used by :func:`synthetic_control` by default: the predictors are the outcome in each
+pre-period year (outcome lags) and the fit minimises the pre-period mean squared prediction error. With
+these predictors Abadie's nested problem (predictor weights V outside, donor weights W inside) has the same
+optimum as the simplex-constrained least-squares problem, which is solved exactly here; when several weight
+vectors reach that optimum (always so for an exact fit) the one using the donors closest to the treated unit is
+taken (see :func:`ccresearch.methods._synth_solver.closest_donor_optimum`). With other
+predictors (``predictors=``) the nested problem is searched (see :func:`fit_synth`).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError, ParameterError
+from ..paths import raw_dir, shared_dir
+from ._synth_solver import (
+    SynthFit,
+    closest_donor_optimum,
+    fit_synth,
+    predictor_scale,
+    simplex_least_squares,
+)
+
+__all__ = [
+    "BASQUE",
+    "PlaceboResult",
+    "SynthFit",
+    "SynthResult",
+    "basque_inputs",
+    "fit_synth",
+    "placebo_test",
+    "read_basque",
+    "simplex_least_squares",
+    "synthetic_control",
+]
+
+Search = Literal["wide", "equal"]
+
+#: weights at or below this are left out of ``to_dict`` (they are numerically zero or negligible)
+REPORT_THRESHOLD = 0.001
+
+
+# ----------------------------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class SynthResult:
+    """One synthetic control fit.
+
+    Attributes:
+        treated: the treated unit.
+        treatment_year: first year counted as treated (post-period = years >= it).
+        weights: donor -> weight (non-negative, sum 1), sorted descending; all donors, zeros included.
+        pre_rmspe: root mean squared gap over ``pre_years`` (the years the fit minimises).
+        post_rmspe: root mean squared gap over the years >= ``treatment_year``.
+        post_pre_ratio: post_rmspe / pre_rmspe (inf when the pre-period fit is exact).
+        path: index year (every panel year), columns ``treated``, ``synthetic``, ``gap`` (treated - synthetic).
+        pre_years: the fitting years.
+        predictor_weights: V over the predictors (sum 1). For outcome lags: the V under which Abadie's inner
+            loss equals the pre-period MSPE (proportional to each year's variance over units).
+        predictors: ``"outcome lags"`` or ``"covariates"``.
+    """
+
+    treated: str
+    treatment_year: int
+    weights: pd.Series
+    pre_rmspe: float
+    post_rmspe: float
+    post_pre_ratio: float
+    path: pd.DataFrame
+    pre_years: tuple[int, ...]
+    predictor_weights: pd.Series
+    predictors: str
+
+    @property
+    def exact_fit(self) -> bool:
+        """True when the pre-period is reproduced exactly (pre-RMSPE 0): the ratio is then infinite, and with
+        few pre-years and many donors this says more about the design than about the unit."""
+        return self.pre_rmspe == 0.0
+
+    @property
+    def post_years(self) -> list[int]:
+        """Years counted as post-treatment."""
+        return [int(y) for y in self.path.index if y >= self.treatment_year]
+
+    def plot(self, ax: Any, *, treated_label: str | None = None) -> Any:
+        """Treated and synthetic paths with a dashed line at the treatment year, on ``ax``; returns ``ax``."""
+        years = self.path.index
+        ax.plot(years, self.path["treated"], color="C0", lw=2, label=treated_label or str(self.treated))
+        ax.plot(years, self.path["synthetic"], color="C1", lw=2, ls="--", label="synthetic control")
+        ax.axvline(self.treatment_year - 0.5, color="0.4", ls=":", lw=1)
+        ax.set_xlabel("year")
+        ax.legend(frameon=False)
+        return ax
+
+    def plot_gap(self, ax: Any) -> Any:
+        """Gap (treated - synthetic) with a zero line and the treatment year marked, on ``ax``; returns ``ax``."""
+        ax.plot(self.path.index, self.path["gap"], color="C0", lw=2, label=f"{self.treated} - synthetic")
+        ax.axhline(0.0, color="0.3", lw=0.8)
+        ax.axvline(self.treatment_year - 0.5, color="0.4", ls=":", lw=1)
+        ax.set_xlabel("year")
+        ax.set_ylabel("gap")
+        return ax
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-able summary: weights above 0.001, RMSPEs, ratio, years, post-period mean gap."""
+        post = self.path.loc[self.path.index >= self.treatment_year, "gap"]
+        return {
+            "treated": str(self.treated),
+            "treatment_year": int(self.treatment_year),
+            "weights": {str(k): float(v) for k, v in self.weights.items() if v > REPORT_THRESHOLD},
+            "pre_rmspe": float(self.pre_rmspe),
+            "post_rmspe": float(self.post_rmspe),
+            "post_pre_ratio": _json_float(self.post_pre_ratio),
+            "exact_fit": self.exact_fit,
+            "mean_post_gap": float(post.mean()) if len(post) else None,
+            "pre_years": [int(y) for y in self.pre_years],
+            "post_years": self.post_years,
+            "n_donors": len(self.weights),
+            "predictors": self.predictors,
+        }
+
+
+@dataclass(frozen=True)
+class PlaceboResult:
+    """In-space placebo test: the same fit with each donor in turn as the 'treated' unit.
+
+    Each placebo unit's donors are the other donors (the real treated unit is never a donor). The
+    permutation p-value is the share of all units, the treated one included, whose post/pre RMSPE ratio is
+    at least the treated unit's; its smallest possible value is 1 / n_units.
+
+    Attributes:
+        treated, treatment_year: as in :class:`SynthResult`.
+        p_value: permutation p-value as above.
+        ratios: unit -> post/pre RMSPE ratio (treated first, then the donors in the given order).
+        pre_rmspe, post_rmspe: unit -> RMSPE before (fitting years) and after the treatment year.
+        gaps: DataFrame year x unit of treated-minus-synthetic gaps.
+        result: the fit of the real treated unit.
+    """
+
+    treated: str
+    treatment_year: int
+    p_value: float
+    ratios: pd.Series
+    pre_rmspe: pd.Series
+    post_rmspe: pd.Series
+    gaps: pd.DataFrame
+    result: SynthResult = field(repr=False)
+
+    @property
+    def rank(self) -> int:
+        """Rank of the treated unit's ratio among all units (1 = largest)."""
+        return int((self.ratios >= self.ratios[self.treated]).sum())
+
+    @property
+    def exact_fits(self) -> list[str]:
+        """Units whose pre-period is reproduced exactly (pre-RMSPE 0, ratio infinite).
+
+        Many exact fits mean the pre-period is too short for the number of donors (e.g. 5 years, 39 donors):
+        the ratio then cannot rank those units, and they tie at the top; the ratio p-value of an exactly fitted
+        treated unit is simply their share. :attr:`p_value_post_rmspe` is the alternative statistic then.
+        """
+        return [str(u) for u, v in self.pre_rmspe.items() if v == 0.0]
+
+    @property
+    def p_value_post_rmspe(self) -> float:
+        """Share of units whose post-period RMSPE is at least the treated unit's (ignores pre-period fit)."""
+        return float((self.post_rmspe >= self.post_rmspe[self.treated]).sum() / len(self.post_rmspe))
+
+    def p_value_excluding(self, max_pre_mspe_factor: float) -> float:
+        """p-value after dropping placebos whose pre-period MSPE exceeds ``factor`` x the treated unit's.
+
+        Abadie, Diamond & Hainmueller (2010) use factors such as 20, 5 and 2: placebos that were never fitted
+        well say nothing about how unusual the treated unit's post-period gap is.
+        """
+        mspe = self.pre_rmspe**2
+        keep = mspe <= max_pre_mspe_factor * mspe[self.treated]
+        ratios = self.ratios[keep]
+        return float((ratios >= ratios[self.treated]).sum() / len(ratios))
+
+    def plot(self, ax: Any, *, max_pre_mspe_factor: float | None = None) -> Any:
+        """Placebo gaps in grey, the treated unit's gap in colour, treatment year marked; returns ``ax``."""
+        gaps = self.gaps
+        if max_pre_mspe_factor is not None:
+            mspe = self.pre_rmspe**2
+            gaps = gaps.loc[:, mspe <= max_pre_mspe_factor * mspe[self.treated]]
+        for unit in gaps.columns:
+            if unit != self.treated:
+                ax.plot(gaps.index, gaps[unit], color="0.6", lw=0.8, alpha=0.7)
+        ax.plot(gaps.index, gaps[self.treated], color="C3", lw=2.2, label=str(self.treated))
+        ax.axhline(0.0, color="0.3", lw=0.8)
+        ax.axvline(self.treatment_year - 0.5, color="0.4", ls=":", lw=1)
+        ax.set_xlabel("year")
+        ax.set_ylabel("gap (unit - synthetic)")
+        ax.legend(frameon=False)
+        return ax
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-able summary: p-value, rank, number of units, per-unit ratio and pre-RMSPE."""
+        return {
+            "treated": str(self.treated),
+            "treatment_year": int(self.treatment_year),
+            "p_value": float(self.p_value),
+            "rank": self.rank,
+            "n_units": len(self.ratios),
+            "exact_fits": self.exact_fits,
+            "p_value_post_rmspe": self.p_value_post_rmspe,
+            "ratios": {str(k): _json_float(v) for k, v in self.ratios.items()},
+            "pre_rmspe": {str(k): float(v) for k, v in self.pre_rmspe.items()},
+        }
+
+
+def _json_float(x: float) -> float | None:
+    return float(x) if math.isfinite(x) else None
+
+
+# ------------------------------------------------------------------------------------------- validation
+
+
+def _check_inputs(
+    panel: pd.DataFrame,
+    treated: str,
+    treatment_year: int,
+    donors: Sequence[str] | None,
+    pre_years: Iterable[int] | None,
+    predictors: pd.DataFrame | None,
+) -> tuple[list[str], list[int]]:
+    if not isinstance(panel, pd.DataFrame):
+        raise ParameterError(
+            "panel must be a DataFrame",
+            field="panel",
+            value=type(panel).__name__,
+            expected="DataFrame: index year, columns unit ids",
+        )
+    if panel.index.has_duplicates or panel.columns.has_duplicates:
+        raise InputError(
+            "panel has duplicate years or units",
+            field="panel",
+            value=[*panel.index[panel.index.duplicated()], *panel.columns[panel.columns.duplicated()]],
+            expected="one row per year and one column per unit",
+        )
+    if treated not in panel.columns:
+        raise ParameterError(
+            "treated unit not in the panel",
+            field="treated",
+            value=treated,
+            expected=f"one of the panel columns ({', '.join(map(str, panel.columns[:5]))}, ...)",
+        )
+    years = [int(y) for y in panel.index]
+    if treatment_year not in years or treatment_year <= min(years):
+        raise ParameterError(
+            "treatment year must be a panel year after the first",
+            field="treatment_year",
+            value=treatment_year,
+            expected=f"a year in {min(years) + 1}..{max(years)}",
+        )
+    if donors is None:
+        donor_list = [c for c in panel.columns if c != treated]
+    else:
+        donor_list = list(donors)
+        unknown = [d for d in donor_list if d not in panel.columns]
+        if unknown:
+            raise ParameterError(
+                "donors not in the panel", field="donors", value=unknown, expected="panel column names"
+            )
+        if treated in donor_list:
+            raise ParameterError(
+                "the treated unit cannot be its own donor",
+                field="donors",
+                value=treated,
+                expected="donors other than the treated unit",
+            )
+        if len(set(donor_list)) != len(donor_list):
+            raise ParameterError("duplicate donors", field="donors", value=donor_list, expected="unique ids")
+    if not donor_list:
+        raise ParameterError("no donors", field="donors", value=[], expected="at least one donor unit")
+    if pre_years is None:
+        pre = [y for y in years if y < treatment_year]
+    else:
+        pre = sorted(int(y) for y in pre_years)
+        bad = [y for y in pre if y not in years or y >= treatment_year]
+        if bad or not pre:
+            raise ParameterError(
+                "pre-period years must be panel years before the treatment year",
+                field="pre_years",
+                value=bad or pre,
+                expected=f"years in {min(years)}..{treatment_year - 1}",
+            )
+    units = [treated, *donor_list]
+    values = panel[units].to_numpy(dtype=float)
+    if not np.isfinite(values).all():
+        r, c = np.argwhere(~np.isfinite(values))[0]
+        raise InputError(
+            f"missing or non-finite outcome for unit {units[c]} in year {years[r]}",
+            row=years[r],
+            field=str(units[c]),
+            value=str(values[r, c]),
+            expected="a number for every year of the treated unit and of every donor",
+        )
+    if predictors is not None:
+        missing = [u for u in units if u not in predictors.columns]
+        if missing:
+            raise ParameterError(
+                "predictors lack units",
+                field="predictors",
+                value=missing,
+                expected="one column per unit (index = predictor names)",
+            )
+        pv = predictors[units].to_numpy(dtype=float)
+        if not np.isfinite(pv).all():
+            r, c = np.argwhere(~np.isfinite(pv))[0]
+            raise InputError(
+                f"missing predictor {predictors.index[r]} for unit {units[c]}",
+                field=str(predictors.index[r]),
+                value=str(pv[r, c]),
+                expected="a number for every predictor and unit",
+            )
+    return donor_list, pre
+
+
+# ------------------------------------------------------------------------------------------------ core
+
+
+def _fit_arrays(
+    y1: np.ndarray,
+    y0: np.ndarray,
+    pre_mask: np.ndarray,
+    x1: np.ndarray | None,
+    x0: np.ndarray | None,
+    search: Search,
+) -> SynthFit:
+    """Fit on arrays: y1 (years,), y0 (years, donors); predictors x1 (k,), x0 (k, donors) or outcome lags."""
+    z1, z0 = y1[pre_mask], y0[pre_mask]
+    if x1 is None:
+        w = closest_donor_optimum(z0 - z1[:, None], simplex_least_squares(z0 - z1[:, None]))
+        sd = predictor_scale(z1, z0)
+        v = sd**2 / (sd**2).sum()
+        r = z1 - z0 @ w
+        return SynthFit(w, v, float(r @ r) / len(r))
+    return fit_synth(x1, x0, z1, z0, search=search)
+
+
+def _rmspe(gap: np.ndarray) -> float:
+    return float(np.sqrt(np.mean(gap**2))) if len(gap) else math.nan
+
+
+#: a pre-period RMSPE below this share of the treated unit's pre-period RMS level counts as an exact fit (0)
+EXACT_FIT_TOLERANCE = 1e-9
+
+
+def _summarise(y1: np.ndarray, y0: np.ndarray, w: np.ndarray, pre_mask: np.ndarray, post_mask: np.ndarray):
+    synthetic = y0 @ w
+    gap = y1 - synthetic
+    pre, post = _rmspe(gap[pre_mask]), _rmspe(gap[post_mask])
+    if pre <= EXACT_FIT_TOLERANCE * max(_rmspe(y1[pre_mask]), 1e-300):
+        pre = 0.0  # rounding noise of an exact fit must not decide the ratio's rank
+    ratio = post / pre if pre > 0 else math.inf
+    return synthetic, gap, pre, post, ratio
+
+
+def _result(
+    panel: pd.DataFrame,
+    treated: str,
+    treatment_year: int,
+    donors: list[str],
+    pre: list[int],
+    predictors: pd.DataFrame | None,
+    search: Search,
+) -> SynthResult:
+    years = np.array([int(y) for y in panel.index])
+    pre_mask = np.isin(years, pre)
+    post_mask = years >= treatment_year
+    y1 = panel[treated].to_numpy(dtype=float)
+    y0 = panel[donors].to_numpy(dtype=float)
+    if predictors is None:
+        x1 = x0 = None
+        names = [f"outcome {y}" for y in pre]
+    else:
+        x1 = predictors[treated].to_numpy(dtype=float)
+        x0 = predictors[donors].to_numpy(dtype=float)
+        names = [str(i) for i in predictors.index]
+    fit = _fit_arrays(y1, y0, pre_mask, x1, x0, search)
+    synthetic, gap, pre_rmspe, post_rmspe, ratio = _summarise(y1, y0, fit.weights, pre_mask, post_mask)
+    weights = pd.Series(fit.weights, index=pd.Index(donors, name="donor"), name="weight")
+    weights = weights.iloc[np.argsort(-weights.to_numpy(), kind="stable")]
+    path = pd.DataFrame(
+        {"treated": y1, "synthetic": synthetic, "gap": gap}, index=pd.Index(years, name="year")
+    )
+    return SynthResult(
+        treated=treated,
+        treatment_year=int(treatment_year),
+        weights=weights,
+        pre_rmspe=pre_rmspe,
+        post_rmspe=post_rmspe,
+        post_pre_ratio=ratio,
+        path=path,
+        pre_years=tuple(pre),
+        predictor_weights=pd.Series(fit.v, index=pd.Index(names, name="predictor"), name="v"),
+        predictors="outcome lags" if predictors is None else "covariates",
+    )
+
+
+def synthetic_control(
+    panel: pd.DataFrame,
+    treated: str,
+    treatment_year: int,
+    *,
+    donors: Sequence[str] | None = None,
+    pre_years: Iterable[int] | None = None,
+    predictors: pd.DataFrame | None = None,
+    search: Search = "wide",
+) -> SynthResult:
+    """Fit a synthetic control for one treated unit.
+
+    Args:
+        panel: index year (int), columns unit ids, values the outcome; no missing values in the treated
+            unit's or the donors' columns (``InputError`` naming unit and year otherwise).
+        treated: the treated unit (a column of ``panel``).
+        treatment_year: first treated year; the post-period is every panel year >= it.
+        donors: candidate donors (default: every other column).
+        pre_years: the fitting years (default: every panel year before ``treatment_year``). The pre-RMSPE is
+            measured over these years.
+        predictors: optional covariates, index predictor names, columns unit ids (e.g. from
+            :func:`basque_inputs`). Default None: the outcome in each pre-year, solved exactly.
+        search: with ``predictors``, how the predictor weights V are searched: ``"wide"`` (default, best of
+            several gradient searches) or ``"equal"`` (one Nelder-Mead search from equal V, the search behind
+            published results such as the Basque weights); see :func:`fit_synth`. Ignored for outcome lags,
+            whose optimum is found exactly.
+
+    Returns:
+        :class:`SynthResult`.
+    """
+    donor_list, pre = _check_inputs(panel, treated, treatment_year, donors, pre_years, predictors)
+    return _result(panel, treated, treatment_year, donor_list, pre, predictors, search)
+
+
+def _placebo_one(args: tuple) -> tuple[np.ndarray, float, float, float]:
+    y1, y0, pre_mask, post_mask, x1, x0, search = args
+    fit = _fit_arrays(y1, y0, pre_mask, x1, x0, search)
+    _, gap, pre, post, ratio = _summarise(y1, y0, fit.weights, pre_mask, post_mask)
+    return gap, pre, post, ratio
+
+
+def placebo_test(
+    panel: pd.DataFrame,
+    treated: str,
+    treatment_year: int,
+    *,
+    donors: Sequence[str] | None = None,
+    pre_years: Iterable[int] | None = None,
+    predictors: pd.DataFrame | None = None,
+    search: Search = "wide",
+    n_jobs: int = 1,
+) -> PlaceboResult:
+    """In-space placebo test: refit with every donor as the 'treated' unit and rank the post/pre RMSPE ratios.
+
+    Same arguments as :func:`synthetic_control`. ``n_jobs`` > 1 runs the placebo fits in that many processes
+    when ``predictors`` are given (-1 = all cores); outcome-lag fits take well under a millisecond each, so
+    they always run in this process (starting processes would cost more than the fits).
+
+    The p-value answers: if the treatment had no effect, how often would a unit chosen at random show a
+    post/pre ratio at least as large as the treated unit's? It is not a sampling p-value, and with J donors
+    it cannot be below 1 / (J + 1).
+    """
+    donor_list, pre = _check_inputs(panel, treated, treatment_year, donors, pre_years, predictors)
+    main = _result(panel, treated, treatment_year, donor_list, pre, predictors, search)
+    years = np.array([int(y) for y in panel.index])
+    pre_mask = np.isin(years, pre)
+    post_mask = years >= treatment_year
+    values = panel[donor_list].to_numpy(dtype=float)
+    xs = None if predictors is None else predictors[donor_list].to_numpy(dtype=float)
+    tasks = []
+    for j in range(len(donor_list)):
+        others = [i for i in range(len(donor_list)) if i != j]
+        x1 = None if xs is None else xs[:, j]
+        x0 = None if xs is None else xs[:, others]
+        tasks.append((values[:, j], values[:, others], pre_mask, post_mask, x1, x0, search))
+    workers = (os.cpu_count() or 1) if n_jobs == -1 else max(1, int(n_jobs))
+    if workers > 1 and len(tasks) > 1 and predictors is not None:
+        with ProcessPoolExecutor(max_workers=min(workers, len(tasks))) as pool:
+            outputs = list(pool.map(_placebo_one, tasks))
+    else:
+        outputs = [_placebo_one(t) for t in tasks]
+    units = [treated, *donor_list]
+    gaps = pd.DataFrame(
+        np.column_stack([main.path["gap"].to_numpy(), *[o[0] for o in outputs]]),
+        index=pd.Index(years, name="year"),
+        columns=pd.Index(units, name="unit"),
+    )
+    pre_r = pd.Series([main.pre_rmspe, *[o[1] for o in outputs]], index=gaps.columns, name="pre_rmspe")
+    post_r = pd.Series([main.post_rmspe, *[o[2] for o in outputs]], index=gaps.columns, name="post_rmspe")
+    ratios = pd.Series([main.post_pre_ratio, *[o[3] for o in outputs]], index=gaps.columns, name="ratio")
+    p_value = float((ratios >= ratios[treated]).sum() / len(ratios))
+    return PlaceboResult(
+        treated=treated,
+        treatment_year=int(treatment_year),
+        p_value=p_value,
+        ratios=ratios,
+        pre_rmspe=pre_r,
+        post_rmspe=post_r,
+        gaps=gaps,
+        result=main,
+    )
+
+
+# ------------------------------------------------------------------------------ Basque reference case
+
+#: the treated unit of Abadie & Gardeazabal (2003) in the reference panel
+BASQUE = "Basque Country (Pais Vasco)"
+_SPAIN = "Spain (Espana)"
+_BASQUE_MEAN_1964_1969 = [
+    "school.illit",
+    "school.prim",
+    "school.med",
+    "school.high",
+    "school.post.high",
+    "invest",
+]
+_BASQUE_SECTORS = [
+    "sec.agriculture",
+    "sec.energy",
+    "sec.industry",
+    "sec.construction",
+    "sec.services.venta",
+    "sec.services.nonventa",
+]
+
+
+def read_basque(path: Path | None = None) -> pd.DataFrame:
+    """The Basque reference panel (long: regionno, regionname, year, gdpcap, predictors).
+
+    Reads ``path``, else ``<raw>/reference/basque.csv`` when present, else the shared reference copy.
+    """
+    if path is None:
+        path = raw_dir() / "reference" / "basque.csv"
+        if not path.exists():
+            path = shared_dir() / "data" / "reference" / "basque.csv"
+    frame = pd.read_csv(path)
+    needed = {"regionname", "year", "gdpcap", *_BASQUE_MEAN_1964_1969, *_BASQUE_SECTORS, "popdens"}
+    missing = sorted(needed - set(frame.columns))
+    if missing:
+        raise InputError(
+            "Basque panel lacks columns",
+            file=path,
+            field=", ".join(missing),
+            expected="the columns of the Synth/pysyncon basque.csv",
+        )
+    return frame
+
+
+def basque_inputs(frame: pd.DataFrame, *, include_spain: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Outcome panel and predictor table of Abadie & Gardeazabal (2003), as in R Synth's and pysyncon's examples.
+
+    Predictors: school.illit..school.post.high and invest averaged over 1964-1969, GDP per capita averaged over
+    1960-1969, the six sector shares averaged over 1961, 1963, ..., 1969 (the years with data), population
+    density 1969. Fit years (``pre_years``) 1960-1969; treatment year 1970.
+
+    Args:
+        frame: the long panel from :func:`read_basque`.
+        include_spain: keep the Spain aggregate (regionno 1) as a candidate donor, as pysyncon's own parity
+            test does; Abadie & Gardeazabal and R Synth's example leave it out (it contains the treated unit).
+
+    Returns:
+        (panel: year x region GDP per capita 1955-1997, predictors: predictor x region).
+    """
+    rows = frame if include_spain else frame[frame["regionname"] != _SPAIN]
+    panel = rows.pivot(index="year", columns="regionname", values="gdpcap").sort_index()
+    panel.index = panel.index.astype(int)
+    panel.index.name = "year"
+    years = rows["year"].astype(int)
+    by = rows.groupby("regionname")
+    parts = {
+        **{
+            c: rows[years.between(1964, 1969)].groupby("regionname")[c].mean() for c in _BASQUE_MEAN_1964_1969
+        },
+        "gdpcap 1960-1969": rows[years.between(1960, 1969)].groupby("regionname")["gdpcap"].mean(),
+        **{
+            f"{c} 1961-1969": rows[years.isin(range(1961, 1970, 2))].groupby("regionname")[c].mean()
+            for c in _BASQUE_SECTORS
+        },
+        "popdens 1969": rows[years == 1969].groupby("regionname")["popdens"].mean(),
+    }
+    predictors = pd.DataFrame(parts).T[list(by.groups)]
+    predictors.index.name = "predictor"
+    return panel, predictors
