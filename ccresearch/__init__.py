@@ -44,6 +44,8 @@ _EXPORTS: dict[str, str] = {
     "shift_share": "methods.shiftshare",
     "difference_in_differences": "methods.did",
     "event_study": "methods.did",
+    "synthetic_control": "methods.synth",
+    "placebo_test": "methods.synth",
 }
 
 __all__ = sorted([*_EXPORTS, "__version__"])
