@@ -289,7 +289,7 @@ def load_facts(
     """Every facts file parsed, mapped and validated into one table (one row per figure per source)."""
     import pandas as pd
 
-    from .parse import FigureParseError, parse_figure, parse_period
+    from .parse import FigureParseError, parse_figure
     from .regions import regions
 
     known_regions = regions(raw)
@@ -408,7 +408,6 @@ def load_facts(
             value=name,
             expected=f"a row in data/raw/mappings/{'regions' if what == 'region' else '{organisations,programmes,sectors}'}.csv",
         )
-    _ = parse_period  # imported for _period
     facts = pd.DataFrame.from_records(records, columns=OUTPUT_FACT_COLUMNS)
     for col in ("period_start", "period_end"):
         facts[col] = pd.to_datetime(facts[col])
@@ -696,7 +695,7 @@ def find_conflicts(
             rows.append(_conflict_row("disagreement", a, b, a.fact_id, b.fact_id, ia, ib, False, ""))
     for ident in identities or []:
         sub = facts[facts["entity"] == ident["entity"]]
-        for source_id, per_source in sub.groupby("source_id", sort=True):
+        for _, per_source in sub.groupby("source_id", sort=True):
             totals = per_source[per_source["measure"] == ident["total"]]
             for total in totals.itertuples(index=False):
                 parts = []
@@ -742,7 +741,6 @@ def find_conflicts(
                             explanation,
                         )
                     )
-                    _ = source_id
     frame = pd.DataFrame.from_records(rows, columns=CONFLICT_COLUMNS)
     frame = frame.sort_values(["kind", "entity", "measure", "fact_id_a", "fact_id_b"]).reset_index(drop=True)
     frame["conflict_id"] = [f"c{i + 1:03d}" for i in range(len(frame))]
