@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from .cbs import read_csv_checked
 from .errors import InputError
+from .figures import Interval
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -50,6 +51,7 @@ FACT_COLUMNS = [
 MEASURE_COLUMNS = ["measure", "unit", "kind", "description"]
 MAPPING_COLUMNS = ["name_as_written", "canonical_id", "canonical_name", "note"]
 ENTITY_MAPPINGS = ("organisations", "programmes", "sectors")
+NOTED_COLUMNS = ["note_id", "item_a", "item_b", "explanation"]
 EVENT_COLUMNS = [
     "event_id",
     "source_id",
@@ -666,17 +668,21 @@ def _period_text(r: Any) -> str:
 
 
 def find_conflicts(
-    facts: pd.DataFrame, identities: list[dict[str, Any]] | None = None, events: pd.DataFrame | None = None
+    facts: pd.DataFrame,
+    identities: list[dict[str, Any]] | None = None,
+    events: pd.DataFrame | None = None,
+    noted: list[dict[str, Any]] | None = None,
 ) -> pd.DataFrame:
     """Pairs of figures on the same entity, measure, region and overlapping period whose intervals do not
     overlap (``kind='disagreement'``); accounting identities whose stated values do not add up
     (``kind='identity'``, with ``intervals_overlap`` telling whether the qualifiers could absorb it); and the
-    same event of the same entity dated differently by two sources (``kind='date'``)."""
+    same event of the same entity dated differently by two sources (``kind='date'``); plus the conflicts a
+    researcher recorded by hand (``kind='noted'``, see :func:`noted_conflicts`)."""
     import pandas as pd
 
-    from .figures import Interval, interval_sum
+    from .figures import interval_sum
 
-    rows: list[dict[str, Any]] = []
+    rows: list[dict[str, Any]] = list(noted or [])
     if events is not None and len(events):
         for _, group in events.groupby(["entity", "event"], sort=True):
             for a, b in itertools.combinations(list(group.itertuples(index=False)), 2):
@@ -745,6 +751,45 @@ def find_conflicts(
     frame = frame.sort_values(["kind", "entity", "measure", "fact_id_a", "fact_id_b"]).reset_index(drop=True)
     frame["conflict_id"] = [f"c{i + 1:03d}" for i in range(len(frame))]
     return frame
+
+
+def noted_conflicts(raw: Path, facts: pd.DataFrame, events: pd.DataFrame) -> list[dict[str, Any]]:
+    """Conflicts a researcher recorded by hand in ``noted_conflicts.csv`` (kind ``noted``): two facts or events,
+    named by id, that disagree in a way the build cannot see (different periods, definitions or wording)."""
+    path = raw / "noted_conflicts.csv"
+    if not path.exists():
+        return []
+    frame = read_csv_checked(path, required=NOTED_COLUMNS, allowed=NOTED_COLUMNS)
+    _unique(frame, "note_id", file=path)
+    by_id = {r.fact_id: r for r in facts.itertuples(index=False)}
+    dated = {r.event_id: r for r in events.itertuples(index=False)}
+    rows = []
+    for row, rec in _rows(frame):
+        items = []
+        for column in ("item_a", "item_b"):
+            item = by_id.get(rec[column]) or dated.get(rec[column])
+            if item is None:
+                raise InputError(
+                    "unknown fact or event",
+                    file=path,
+                    row=row,
+                    field=column,
+                    value=rec[column],
+                    expected="a fact_id in data/raw/facts or an event_id in events.csv",
+                )
+            items.append(item)
+        explanation = _require(
+            rec["explanation"], file=path, row=row, field="explanation", expected="why they disagree"
+        )
+        a, b = items
+        if hasattr(a, "event_id") or hasattr(b, "event_id"):
+            row_out = _date_conflict_row(a, b)
+        else:
+            ia, ib = (Interval(x.low, x.value, x.high) for x in (a, b))
+            row_out = _conflict_row("noted", a, b, a.fact_id, b.fact_id, ia, ib, ia.overlaps(ib), explanation)
+        row_out.update(kind="noted", explanation=f"{rec['note_id']}: {explanation}")
+        rows.append(row_out)
+    return rows
 
 
 def _date_conflict_row(a: Any, b: Any) -> dict[str, Any]:
@@ -850,6 +895,6 @@ def assemble(raw: Path) -> Evidence:
     facts = load_facts(raw, sources, measures, entities, regions_map)
     events = load_events(raw, sources, entities, regions_map)
     identities = load_identities(raw, measures, entities)
-    conflicts = find_conflicts(facts, identities, events)
+    conflicts = find_conflicts(facts, identities, events, noted_conflicts(raw, facts, events))
     unused = [u for m in [*entities.values(), regions_map] for u in m.unused()]
     return Evidence(sources, facts, events, conflicts, coverage(facts), unused)

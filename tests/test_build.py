@@ -109,6 +109,8 @@ def test_known_conflicts_are_findings(processed_dir: Path) -> None:
     assert any("twintig" in t for t in texts) and any("dertig" in t for t in texts)
     identity = conflicts[conflicts["kind"] == "identity"]
     assert any("1.600" in t for t in identity["value_text_a"])  # 1,400 + 170 is not 1,600 (Ecabo 2006)
+    noted = conflicts[conflicts["kind"] == "noted"]
+    assert set(noted["measure"]) >= {"jobs_target"}  # 2020 in one source, within three years in another
     dates = conflicts[conflicts["kind"] == "date"]
     assert any(
         p.startswith("2016-04-30") for p in [*dates["period_a"], *dates["period_b"]]
@@ -247,6 +249,14 @@ def test_file_that_is_not_utf8(built: tuple[Path, Path], capsys: pytest.CaptureF
     )
     write_sidecar(path)
     _assert_rejected(raw, out, capsys, "sources.csv", "not UTF-8")
+
+
+def test_noted_conflict_with_an_unknown_fact_is_an_error(
+    built: tuple[Path, Path], capsys: pytest.CaptureFixture
+) -> None:
+    raw, out = built
+    _edit_csv(raw / "noted_conflicts.csv", _set("item_b", "f999-99"))
+    _assert_rejected(raw, out, capsys, "noted_conflicts.csv", "row 2", "item_b", "f999-99")
 
 
 def test_unused_mapping_rows_are_reported_not_fatal(built: tuple[Path, Path]) -> None:
