@@ -166,7 +166,7 @@ def test_years_must_lie_inside_jobs_data_and_in_order(fake_regions: None) -> Non
     schema = read_schema(REGIONS)
     with pytest.raises(ParameterError, match="2010 to 2024"):
         resolve_values(schema, {"start_year": "2005"})
-    with pytest.raises(ParameterError, match="after start_year=2016"):
+    with pytest.raises(ParameterError, match=r"from 2018 on \(start_year=2016"):
         resolve_values(schema, {"start_year": "2016"})
     with pytest.raises(ParameterError, match="up to end_year=2012"):
         resolve_values(schema, {"end_year": "2012"})
@@ -190,6 +190,14 @@ def test_gross_to_net_shares_stop_below_one() -> None:
     with pytest.raises(ParameterError, match="not including"):
         domains.check_value("displacement", 1.0)
     assert domains.check_value("retention_share", 1.0) == 1.0  # an ordinary share may be 1
+
+
+def test_too_few_donors_or_pre_years_never_start_a_kernel() -> None:
+    with pytest.raises(ParameterError, match="at least 2 regions"):
+        domains.check_value("donors", ["CR38"])
+    with pytest.raises(ParameterError, match="at least 2 years after the start year"):
+        domains.check_cross({"start_year": 2014, "treatment_year": 2015, "end_year": 2024})
+    domains.check_cross({"start_year": 2013, "treatment_year": 2015, "end_year": 2016})
 
 
 def test_region_parameters_need_regional_jobs_data() -> None:

@@ -152,6 +152,9 @@ def _finite_or_none(value: Any) -> float | None:
     return value if np.isfinite(value) else None
 
 
+MIN_DONORS = 2  # the fewest comparison regions a DiD with clustered errors and placebos can use
+
+
 def prepare_panel(
     panel: pd.DataFrame,
     treated: str,
@@ -169,12 +172,13 @@ def prepare_panel(
         )
     donor_list = [c for c in panel.columns if c != treated] if donors is None else [str(d) for d in donors]
     unknown = [d for d in donor_list if d not in panel.columns or d == treated]
-    if unknown or not donor_list:
+    if unknown or len(donor_list) < MIN_DONORS:
         raise ParameterError(
             "comparison regions not usable",
             field="donors",
             value=unknown or donor_list,
-            expected="region codes in the panel, other than the treated region",
+            expected=f"at least {MIN_DONORS} region codes in the panel, other than the treated region "
+            "(with one, the regression has no degrees of freedom left and there is nothing to rank placebos against)",
         )
     years = panel.index.astype(int)
     if not (years.min() < treatment_year <= years.max()):

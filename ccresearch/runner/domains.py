@@ -8,8 +8,9 @@
 - ``deadweight``, ``displacement``, ``substitution``: 0 up to (not including) 1 (gross-to-net shares: at 1 nothing
   is additional); any name ending in ``_share``: 0 to 1.
 - ``language``: en or nl.
-- across parameters, where present: ``start_year < treatment_year <= end_year``; the treated region is not
-  in the donor pool (the treated region is ``treated``, or ``region`` in a notebook without ``treated``).
+- across parameters, where present: ``start_year + 2 <= treatment_year <= end_year`` (the pre-trend test needs
+  two years before treatment); the treated region is not in the donor pool (the treated region is ``treated``,
+  or ``region`` in a notebook without ``treated``). ``donors`` holds at least two regions.
 
 Region lookups import :mod:`ccresearch.regions` only when a region parameter is present.
 """
@@ -29,6 +30,8 @@ DATA_YEAR_NAMES = frozenset({"start_year", "end_year", "treatment_year"})
 SHARE_NAMES = frozenset({"deadweight", "displacement", "substitution"})
 LANGUAGES = ("en", "nl")
 FIRST_PLAUSIBLE_YEAR = 1990
+MIN_DONORS = 2  # comparison regions: a DiD with clustered errors and placebo ranks needs several
+MIN_PRE_YEARS = 2  # years before the treatment year: the pre-trend test needs two
 
 
 def _regions() -> Any:
@@ -112,6 +115,14 @@ def check_value(
                 value=value,
                 expected=f"each region once ({dupes})",
             )
+        if len(codes) < MIN_DONORS:
+            raise ParameterError(
+                "too few comparison regions",
+                file=where,
+                field=name,
+                value=value,
+                expected=f"at least {MIN_DONORS} regions (or leave it empty for all other COROP regions)",
+            )
         return codes
     if name in DATA_YEAR_NAMES and isinstance(value, int):
         first, last = (years or _regions().jobs_years)()
@@ -165,16 +176,17 @@ def check_value(
 
 
 def check_cross(values: Mapping[str, Any], *, file: str | Path | None = None) -> None:
-    """Rules across parameters: ``start_year < treatment_year <= end_year``; treated region not a donor."""
+    """Rules across parameters: ``start_year + 2 <= treatment_year <= end_year``; treated region not a donor."""
     where = Path(file).name if file is not None else None
     start, treat, end = (values.get(k) for k in ("start_year", "treatment_year", "end_year"))
-    if isinstance(start, int) and isinstance(treat, int) and not start < treat:
+    if isinstance(start, int) and isinstance(treat, int) and not treat - start >= MIN_PRE_YEARS:
         raise ParameterError(
-            "treatment year must come after the start year",
+            f"treatment year must come at least {MIN_PRE_YEARS} years after the start year",
             file=where,
             field="treatment_year",
             value=treat,
-            expected=f"a year after start_year={start}",
+            expected=f"a year from {start + MIN_PRE_YEARS} on (start_year={start}; the pre-trend test needs "
+            f"{MIN_PRE_YEARS} years before treatment)",
         )
     if isinstance(treat, int) and isinstance(end, int) and not treat <= end:
         raise ParameterError(
