@@ -131,7 +131,7 @@ def _phrases(text: str) -> tuple[str, ...]:
 _QUALIFIERS: dict[str, dict[str, tuple[str, ...]]] = {
     "nl": {
         "lower": _phrases(
-            "ruim | ruimschoots | meer dan | minstens | ten minste | tenminste | minimaal | op zijn minst | dik"
+            "ruim | ruimschoots | meer dan | minstens | ten minste | tenminste | minimaal | op zijn minst | dik | zeker"
             "| een dikke | een ruime | boven de | vanaf | niet minder dan | minimum | langer dan | groter dan | hoger dan"
             "| ouder dan"
         ),
@@ -218,6 +218,13 @@ _COLLECTIVES: dict[str, dict[str, tuple[int, int]]] = {
     "en": {"tens": (20, 90), "dozens": (24, 96), "hundreds": (200, 900), "thousands": (2_000, 9_000),
            "millions": (2 * 10**6, 9 * 10**6)},
 }
+# fraction nouns after a number: 'twee derde' = 2/3, 'een kwart' = 1/4 (a share); 'de helft' alone = 1/2
+_FRACTIONS: dict[str, dict[str, int]] = {
+    "nl": {"helft": 2, "derde": 3, "kwart": 4, "vierde": 4, "vijfde": 5, "zesde": 6, "achtste": 8, "tiende": 10},
+    "en": {"half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fifth": 5,
+           "fifths": 5, "tenth": 10, "tenths": 10},
+}
+_HALF_ALONE = {"nl": "helft", "en": "half"}
 _TIME_UNITS: dict[str, dict[str, str]] = {
     "nl": {"jaar": "years", "jaren": "years", "maand": "months", "maanden": "months", "week": "weeks",
            "weken": "weeks", "dag": "days", "dagen": "days", "uur": "hours", "uren": "hours"},
@@ -437,6 +444,11 @@ class _FigureParser:
         if tok in _VAGUE_QUANTIFIERS and self.peek(1) in _COLLECTIVES[lang]:
             self.i += 1
             tok = self.peek()
+        if tok == _HALF_ALONE[lang] and (lang == "nl" or self.peek(1) == "of"):
+            # 'de helft', 'meer dan de helft', 'half of': one half, a share
+            self.i += 1 if lang == "nl" else 2
+            half = Decimal("0.5")
+            return _Term(half, half, half, tok, "word", unit="fraction")
         if _NUMBER_RE[lang].fullmatch(tok):
             x = _to_decimal(tok, lang)
             term = _Term(x, x, x, tok, "number")
@@ -499,6 +511,13 @@ class _FigureParser:
     def _unit(self, term: _Term) -> None:
         tok = self.peek()
         if tok is None:
+            return
+        if tok in _FRACTIONS[self.lang] and term.kind == "word" and term.factor == 1:
+            # 'twee derde', 'een kwart', 'three quarters': the number counts parts of a whole
+            d = Decimal(_FRACTIONS[self.lang][tok])
+            self.i += 1
+            term.low, term.value, term.high = (x / d for x in (term.low, term.value, term.high))
+            term.unit = "fraction"
             return
         for phrase in _SHARE_PHRASES[self.lang]:
             if tuple(self.tokens[self.i : self.i + len(phrase)]) == phrase:
@@ -623,6 +642,9 @@ class _FigureParser:
         if len(units) > 1:
             raise self.fail(f"conflicting units {sorted(units)}")
         unit = units.pop() if units else None
+        fraction = unit == "fraction"  # 'twee derde': already a share, not a percentage
+        if fraction:
+            unit = "share"
         for t in (first, second):
             if (
                 t is not None
@@ -644,7 +666,7 @@ class _FigureParser:
                 raise self.fail("a ratio 'x op de y' needs 0 <= x <= y and y > 0")
             x = first.value / second.value
             first, second, unit = _Term(x, x, x, first.raw, "number"), None, "share"
-        share = Decimal(100) if unit == "share" and not ratio else Decimal(1)
+        share = Decimal(100) if unit == "share" and not (ratio or fraction) else Decimal(1)
         if second is not None:
             if first.kind == "collective" or second.kind == "collective":
                 raise self.fail("a range between vague words such as 'tientallen'")

@@ -440,3 +440,31 @@ def test_iso_date_month_and_year_round_trip(day: dt.date) -> None:
 def test_bad_partial_date_raises_figure_parse_error(text: str) -> None:
     with pytest.raises(FigureParseError):
         parse_date(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "low", "value", "high", "qualifier"),
+    [
+        ("de helft", "nl", 0.5, 0.5, 0.5, "exact"),
+        ("een kwart", "nl", 0.25, 0.25, 0.25, "exact"),
+        ("twee derde", "nl", 2 / 3, 2 / 3, 2 / 3, "exact"),
+        ("drie kwart", "nl", 0.75, 0.75, 0.75, "exact"),
+        ("ruim een derde", "nl", 1 / 3, 1 / 3, math.inf, "lower_bound"),
+        ("meer dan de helft", "nl", 0.5, 0.5, math.inf, "lower_bound"),
+        ("bijna de helft", "nl", 0.0, 0.5, 0.5, "upper_bound"),
+        ("three quarters", "en", 0.75, 0.75, 0.75, "exact"),
+        ("half of", "en", 0.5, 0.5, 0.5, "exact"),
+    ],
+)
+def test_fraction_words_are_shares_not_counts(
+    text: str, lang: str, low: float, value: float, high: float, qualifier: str
+) -> None:
+    figure = parse_figure(text, lang=lang)
+    assert figure.unit == "share"
+    assert figure.qualifier == qualifier
+    assert (figure.low, figure.value, figure.high) == pytest.approx((low, value, high))
+
+
+def test_zeker_is_a_lower_bound() -> None:
+    figure = parse_figure("zeker 300")
+    assert (figure.low, figure.value, figure.high, figure.qualifier) == (300, 300, math.inf, "lower_bound")
