@@ -45,6 +45,7 @@ class BuildReport:
     national_sum_checks: list[dict[str, Any]]
     years_without_cr99: list[int]
     regional_jobs_years: list[int]
+    cbs_overlaps: list[dict[str, Any]]
 
     def lines(self) -> list[str]:
         """A short human summary."""
@@ -56,6 +57,11 @@ class BuildReport:
         if self.years_without_cr99:
             out.append(
                 f"CR99 (not classifiable) absent in the source for: {_ranges(self.years_without_cr99)}"
+            )
+        for o in self.cbs_overlaps:
+            out.append(
+                f"CBS cells given twice: {o['cells']} of {o['dropped']} also in {o['kept']} "
+                f"({o['cells_that_differ']} differ); kept {o['kept']}"
             )
         for u in self.unused_mappings:
             out.append(
@@ -168,6 +174,7 @@ def build(raw: Path | None = None, out: Path | None = None) -> BuildReport:
             national_sum_checks=[asdict(c) for c in checks],
             years_without_cr99=sorted({c.year for c in checks if c.status == "no_unclassified"}),
             regional_jobs_years=[years[0], years[-1]] if years else [],
+            cbs_overlaps=list(jobs.attrs.get("overlaps", [])),
         )
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.new.", dir=out.parent))

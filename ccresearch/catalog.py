@@ -64,8 +64,12 @@ def is_data_file(path: Path) -> bool:
 
 
 def data_files(raw: Path) -> list[Path]:
-    """Every raw data file below ``raw``, sorted (deterministic order)."""
-    return sorted(p for p in raw.rglob("*") if is_data_file(p))
+    """Every raw data file below ``raw``, sorted (deterministic order); hidden folders are not raw data."""
+    return sorted(
+        p
+        for p in raw.rglob("*")
+        if is_data_file(p) and not any(x.startswith(".") for x in p.relative_to(raw).parts)
+    )
 
 
 def read_sidecar(path: Path) -> Sidecar:
@@ -117,6 +121,8 @@ def verify_all(raw: Path) -> dict[str, Sidecar]:
     for path in data_files(raw):
         result[path.relative_to(raw).as_posix()] = verify(path)
     for side in sorted(raw.rglob("*" + SIDECAR_SUFFIX)):
+        if any(x.startswith(".") for x in side.relative_to(raw).parts):
+            continue
         target = side.with_name(side.name[: -len(SIDECAR_SUFFIX)])
         if not target.exists():
             raise InputError("sidecar without its data file", file=side, expected=f"a file {target.name}")

@@ -206,12 +206,19 @@ def jobs_from_odata(table: ODataTable, *, folder: Path) -> pd.DataFrame:
         dict(zip(labels["Key"], labels["Title"].str.strip(), strict=True)) if labels is not None else {}
     )
     region = data["RegioS"] if "RegioS" in data.columns else pd.Series("NL01", index=data.index)
+    regio = table.dimensions.get("RegioS")
+    names = (
+        dict(zip(regio["Key"], regio["Title"].astype(str).str.strip(), strict=True))
+        if regio is not None
+        else {}
+    )
     values = pd.to_numeric(data[JOBS_MEASURE], errors="coerce").astype("float64")
     decimals = table.properties.loc[table.properties["Key"].str.strip() == JOBS_MEASURE, "Decimals"]
     if len(decimals) and pd.notna(decimals.iloc[0]):
         values = values.round(int(decimals.iloc[0]))  # recorded floats carry float32 noise (7888.200195)
     return _jobs_frame(
         region=region,
+        region_name=pd.Series([names.get(str(c), "") for c in region], index=region.index, dtype=object),
         sbi_key=data["BedrijfstakkenBranchesSBI2008"],
         sbi_label=data["BedrijfstakkenBranchesSBI2008"].map(label_of).fillna(""),
         year=years,
@@ -252,7 +259,7 @@ def _jobs_frame(**cols: Any) -> pd.DataFrame:
         _sector_code(k, lbl) for k, lbl in zip(frame["sbi_key"], frame["sbi_label"], strict=True)
     ]
     frame["region_level"] = frame["region_code"].map(_region_level)
-    frame["region_name"] = ""
+    frame["region_name"] = cols["region_name"].values if "region_name" in cols else ""
     return frame[JOBS_COLUMNS]
 
 
@@ -285,37 +292,74 @@ def read_csv_checked(path: Path, *, required: list[str], allowed: list[str] | No
     return frame
 
 
+def _visible(path: Path, root: Path) -> bool:
+    """False for anything under a hidden folder (temporary downloads, old copies)."""
+    return not any(part.startswith(".") for part in path.relative_to(root).parts)
+
+
 def regional_jobs(raw: Path | None = None) -> pd.DataFrame:
-    """All jobs tables under ``raw/cbs`` as one tidy table, region names added, sorted."""
+    """All jobs tables under ``raw/cbs`` (sub-folders included) as one tidy table, region names added, sorted.
+
+    Where two inputs give the same cell (region, section, year), one is kept, in this order: a download with
+    regions (OData with ``RegioS``), a national download, a transcription (wide CSV). How many cells overlapped
+    and how many of them differ is kept in ``frame.attrs["overlaps"]`` for the build report, never silently.
+    Region names come from ``data/raw/regions``, else from the download's own code list.
+    """
     import pandas as pd
 
     from .regions import regions
 
     raw = raw or paths.raw_dir()
-    frames = [jobs_from_wide(p) for p in sorted((raw / "cbs").glob("*/*_wide.csv"))]
-    for folder in sorted(p for p in (raw / "cbs").iterdir() if p.is_dir()):
-        if any(folder.glob("*DataProperties.*")):
-            frames.append(jobs_from_odata(read_table(folder), folder=folder))
+    root = raw / "cbs"
+    frames = []
+    folders = sorted({p.parent for p in root.rglob("*DataProperties.*") if _visible(p, root)})
+    for folder in folders:
+        table = read_table(folder)
+        rank = 0 if "RegioS" in table.data.columns else 1
+        frames.append(jobs_from_odata(table, folder=folder).assign(_rank=rank, _origin="download"))
+    for path in sorted(p for p in root.rglob("*_wide.csv") if _visible(p, root)):
+        frames.append(jobs_from_wide(path).assign(_rank=2, _origin="transcription"))
     jobs = pd.concat([f for f in frames if len(f)], ignore_index=True)
     known = regions(raw)
-    unknown = sorted(set(jobs["region_code"]) - set(known))
+    jobs["region_name"] = [
+        known[c].name if c in known else n
+        for c, n in zip(jobs["region_code"], jobs["region_name"], strict=True)
+    ]
+    unknown = sorted(set(jobs.loc[jobs["region_name"] == "", "region_code"]))
     if unknown:
         raise InputError(
-            "unknown region code in CBS data", file=raw / "cbs", value=unknown[:5], expected="CBS codes"
+            "region code in CBS data that no code list names",
+            file=root,
+            value=unknown[:5],
+            expected="codes in data/raw/regions or in the download's RegioS list",
         )
-    jobs["region_name"] = jobs["region_code"].map(lambda c: known[c].name)
-    jobs = jobs.drop_duplicates(["region_code", "sbi_key", "year", "source_table"])
-    dup = jobs.duplicated(["region_code", "sbi_key", "year"], keep=False)
-    if dup.any():
-        # the same cell from two tables: keep both only if they agree
-        clash = jobs[dup].groupby(["region_code", "sbi_key", "year"])["jobs"].nunique()
-        if (clash > 1).any():
-            key = clash[clash > 1].index[0]
-            raise InputError("two CBS tables disagree on a cell", file=raw / "cbs", value=key)
-        jobs = jobs[~jobs.duplicated(["region_code", "sbi_key", "year"])]
+    cell = ["region_code", "sbi_key", "year"]
+    jobs = jobs.sort_values(["_rank", "source_table"], kind="stable")
+    first = ~jobs.duplicated(cell, keep="first")
+    kept, dropped = jobs[first], jobs[~first]
+    overlaps = []
+    if len(dropped):
+        both = dropped.merge(
+            kept[[*cell, "jobs", "source_table", "_origin"]], on=cell, suffixes=("", "_kept")
+        )
+        keys = ["source_table", "_origin", "source_table_kept", "_origin_kept"]
+        for (table, origin, table_kept, origin_kept), group in both.groupby(keys, sort=True):
+            differ = (group["jobs"] - group["jobs_kept"]).abs()
+            overlaps.append(
+                {
+                    "dropped": f"{table} ({origin})",
+                    "kept": f"{table_kept} ({origin_kept})",
+                    "cells": len(group),
+                    "cells_that_differ": int((differ > 1e-6).sum()),
+                    "largest_difference": float(differ.max()),
+                }
+            )
+    jobs = kept.drop(columns=["_rank", "_origin"])
     jobs["year"] = jobs["year"].astype("int64")
     jobs["jobs"] = jobs["jobs"].astype("float64").round(6)
-    return jobs.sort_values(["region_code", "sbi_key", "year"]).reset_index(drop=True)
+    jobs = jobs.sort_values(["region_code", "sbi_key", "year"]).reset_index(drop=True)
+    jobs.attrs["overlaps"] = overlaps
+    return jobs
 
 
 @dataclass(frozen=True)
@@ -383,11 +427,24 @@ def fetch_table(
         raise InputError("not a CBS table id", field="TABLE_ID", value=table_id, expected="e.g. 83582NED")
     out = out or (paths.raw_dir() / "cbs")
     out.mkdir(parents=True, exist_ok=True)
+    target = out / table_id
+    if target.exists():
+        foreign = sorted(
+            p.name
+            for p in target.iterdir()
+            if not (p.name.endswith(".json") or p.name.endswith(".json.meta.yaml"))
+        )
+        if foreign:
+            raise InputError(
+                "the table folder holds raw files this command did not write, and raw data is never overwritten",
+                file=target,
+                value=foreign[:3],
+                expected=f"another folder, e.g. --out {out.name}/fetched (the build reads tables in sub-folders too)",
+            )
     if catalog_url and "://" in catalog_url:  # e.g. http://127.0.0.1:8000 for a local mirror
         scheme, catalog_url = catalog_url.split("://", 1)
         cbsodata.options.use_https = scheme == "https"
         catalog_url = catalog_url.rstrip("/")
-    target = out / table_id
     tmp = Path(tempfile.mkdtemp(prefix=f".{table_id}.", dir=out))
     try:
         # download_data keeps codes (get_data would replace them by titles). In cbsodata 1.3.5

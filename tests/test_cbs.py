@@ -217,3 +217,94 @@ def test_wide_file_with_a_malformed_number_names_file_row_and_year(tmp_path: Pat
         cbs.jobs_from_wide(bad)
     assert (err.value.row, err.value.field, err.value.value) == (4, "2012", "4x.1")
     assert err.value.file == str(bad)
+
+
+def test_fetch_never_overwrites_raw_files_it_did_not_write(
+    tmp_path: Path, replay: tuple[str, _Replay]
+) -> None:
+    url, state = replay
+    folder = tmp_path / "83583NED"
+    folder.mkdir()
+    (folder / "transcription_wide.csv").write_text("a\n1\n", encoding="utf-8")
+    with pytest.raises(InputError, match="never overwritten") as err:
+        cbs.fetch_table("83583NED", out=tmp_path, catalog_url=url)
+    assert "transcription_wide.csv" in str(err.value)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["83583NED"]
+    assert [p.name for p in folder.iterdir()] == ["transcription_wide.csv"]
+    assert state.requests == []  # refused before any download
+
+
+def _synthetic_download(folder: Path, rows: list[tuple[str, str, int, float]]) -> None:
+    """A synthetic OData table (test data, shaped like a 83582NED download): region, sbi, year, value x 1 000."""
+    folder.mkdir(parents=True)
+    typed = [
+        {
+            "ID": i,
+            "RegioS": f"{r}  ",
+            "BedrijfstakkenBranchesSBI2008": f"{k} ",
+            "Perioden": f"{y}JJ00",
+            "BanenVanWerknemersInDecember_1": v,
+        }
+        for i, (r, k, y, v) in enumerate(rows)
+    ]
+    props = [
+        {"Key": "BedrijfstakkenBranchesSBI2008", "Type": "Dimension", "Unit": None, "Decimals": None},
+        {"Key": "RegioS", "Type": "GeoDimension", "Unit": None, "Decimals": None},
+        {"Key": "Perioden", "Type": "TimeDimension", "Unit": None, "Decimals": None},
+        {"Key": "BanenVanWerknemersInDecember_1", "Type": "Topic", "Unit": "x 1 000", "Decimals": 1},
+    ]
+    sbi = [{"Key": "T001081", "Title": "A-U Alle economische activiteiten"}]
+    for name, data in [
+        ("TypedDataSet", typed),
+        ("DataProperties", props),
+        ("BedrijfstakkenBranchesSBI2008", sbi),
+    ]:
+        (folder / f"{name}.json").write_text(json.dumps(data), encoding="utf-8")
+
+
+def test_a_download_wins_over_the_transcription_of_the_same_cells(raw_copy: Path) -> None:
+    _synthetic_download(
+        raw_copy / "cbs/fetched/83582NED",
+        [
+            ("CR01", "T001081", 2010, 47.7),
+            ("CR01", "T001081", 2011, 99.9),
+        ],  # 2011 differs from the CSV (47.8)
+    )
+    jobs = cbs.regional_jobs(raw_copy)
+    cell = jobs[(jobs.region_code == "CR01") & (jobs.sbi_key == "T001081")].set_index("year")["jobs"]
+    assert cell[2010] == 47_700 and cell[2011] == 99_900 and cell[2012] == 46_100  # others still transcribed
+    assert not jobs.duplicated(["region_code", "sbi_key", "year"]).any()
+    [overlap] = jobs.attrs["overlaps"]
+    assert overlap["kept"] == "83582NED (download)" and overlap["dropped"] == "83582NED (transcription)"
+    assert (overlap["cells"], overlap["cells_that_differ"]) == (2, 1)
+    assert overlap["largest_difference"] == pytest.approx(52_100)
+
+
+def test_regions_the_project_does_not_list_take_their_name_from_the_download(raw_copy: Path) -> None:
+    folder = raw_copy / "cbs/fetched/83582NED"
+    _synthetic_download(folder, [("LD04", "T001081", 2010, 1.5), ("NL01", "T001081", 2010, 7888.2)])
+    (folder / "RegioS.json").write_text(
+        json.dumps(
+            [{"Key": "LD04  ", "Title": "Zuid-Nederland (LD)"}, {"Key": "NL01  ", "Title": "Nederland"}]
+        ),
+        encoding="utf-8",
+    )
+    props = json.loads((folder / "DataProperties.json").read_text(encoding="utf-8"))
+    jobs = cbs.regional_jobs(raw_copy)
+    row = jobs[jobs.region_code == "LD04"].iloc[0]
+    assert (row.region_name, row.region_level, row.jobs) == ("Zuid-Nederland (LD)", "landsdeel", 1_500)
+    # NL01 2010 is also in the national table 83583NED: the regional download is kept, the overlap reported
+    nl = jobs[(jobs.region_code == "NL01") & (jobs.sbi_key == "T001081") & (jobs.year == 2010)]
+    assert len(nl) == 1 and nl["source_table"].iloc[0] == "83582NED"
+    assert any(
+        o["kept"] == "83582NED (download)" and "83583NED" in o["dropped"] for o in jobs.attrs["overlaps"]
+    )
+    assert props  # the synthetic table is shaped like the real one
+
+
+def test_hidden_folders_are_not_raw_data(raw_copy: Path) -> None:
+    _synthetic_download(raw_copy / "cbs/.83582NED.partial", [("CR01", "T001081", 2010, 1.0)])
+    jobs = cbs.regional_jobs(raw_copy)
+    assert jobs.attrs["overlaps"] == []
+    assert (raw_copy / "cbs/.83582NED.partial/TypedDataSet.json").exists()
+    verify_all(raw_copy)  # no sidecar needed for a hidden leftover
