@@ -31,7 +31,15 @@ import time
 import numpy as np
 import pandas as pd
 
-from ccresearch.methods.synth import BASQUE, basque_inputs, placebo_test, read_basque, synthetic_control
+from ccresearch.methods.synth import (
+    BASQUE,
+    BASQUE_MEAN_PREDICTORS,
+    BASQUE_SECTORS,
+    basque_inputs,
+    placebo_test,
+    read_basque,
+    synthetic_control,
+)
 from ccresearch.paths import ROOT, shared_dir
 
 COROP_CSV = "data/cbs/83582NED/cbs_83582NED_corop_banen_total_N_2010_2024_wide.csv"
@@ -239,29 +247,12 @@ def basque_case(workers: int, skip: bool) -> dict:
     if not skip:
         dataprep = Dataprep(
             foo=frame,
-            predictors=[
-                "school.illit",
-                "school.prim",
-                "school.med",
-                "school.high",
-                "school.post.high",
-                "invest",
-            ],
+            predictors=list(BASQUE_MEAN_PREDICTORS),
             predictors_op="mean",
             time_predictors_prior=range(1964, 1970),
             special_predictors=[
                 ("gdpcap", range(1960, 1970), "mean"),
-                *[
-                    (c, range(1961, 1970, 2), "mean")
-                    for c in [
-                        "sec.agriculture",
-                        "sec.energy",
-                        "sec.industry",
-                        "sec.construction",
-                        "sec.services.venta",
-                        "sec.services.nonventa",
-                    ]
-                ],
+                *[(c, range(1961, 1970, 2), "mean") for c in BASQUE_SECTORS],
                 ("popdens", [1969], "mean"),
             ],
             dependent="gdpcap",

@@ -542,7 +542,8 @@ def placebo_test(
 #: the treated unit of Abadie & Gardeazabal (2003) in the reference panel
 BASQUE = "Basque Country (Pais Vasco)"
 _SPAIN = "Spain (Espana)"
-_BASQUE_MEAN_1964_1969 = [
+#: predictors averaged over 1964-1969 (the specification shared with the benchmark against pysyncon)
+BASQUE_MEAN_PREDICTORS = [
     "school.illit",
     "school.prim",
     "school.med",
@@ -550,7 +551,8 @@ _BASQUE_MEAN_1964_1969 = [
     "school.post.high",
     "invest",
 ]
-_BASQUE_SECTORS = [
+#: sector shares averaged over 1961, 1963, ..., 1969
+BASQUE_SECTORS = [
     "sec.agriculture",
     "sec.energy",
     "sec.industry",
@@ -570,7 +572,7 @@ def read_basque(path: Path | None = None) -> pd.DataFrame:
         if not path.exists():
             path = shared_dir() / "data" / "reference" / "basque.csv"
     frame = pd.read_csv(path)
-    needed = {"regionname", "year", "gdpcap", *_BASQUE_MEAN_1964_1969, *_BASQUE_SECTORS, "popdens"}
+    needed = {"regionname", "year", "gdpcap", *BASQUE_MEAN_PREDICTORS, *BASQUE_SECTORS, "popdens"}
     missing = sorted(needed - set(frame.columns))
     if missing:
         raise InputError(
@@ -605,12 +607,12 @@ def basque_inputs(frame: pd.DataFrame, *, include_spain: bool = False) -> tuple[
     by = rows.groupby("regionname")
     parts = {
         **{
-            c: rows[years.between(1964, 1969)].groupby("regionname")[c].mean() for c in _BASQUE_MEAN_1964_1969
+            c: rows[years.between(1964, 1969)].groupby("regionname")[c].mean() for c in BASQUE_MEAN_PREDICTORS
         },
         "gdpcap 1960-1969": rows[years.between(1960, 1969)].groupby("regionname")["gdpcap"].mean(),
         **{
             f"{c} 1961-1969": rows[years.isin(range(1961, 1970, 2))].groupby("regionname")[c].mean()
-            for c in _BASQUE_SECTORS
+            for c in BASQUE_SECTORS
         },
         "popdens 1969": rows[years == 1969].groupby("regionname")["popdens"].mean(),
     }
