@@ -63,13 +63,15 @@ def is_data_file(path: Path) -> bool:
     )
 
 
+def is_hidden(path: Path, root: Path) -> bool:
+    """True for a path that is, or lies under, a hidden name below ``root`` (temporary downloads, old
+    copies): those are never raw data."""
+    return any(part.startswith(".") for part in path.relative_to(root).parts)
+
+
 def data_files(raw: Path) -> list[Path]:
     """Every raw data file below ``raw``, sorted (deterministic order); hidden folders are not raw data."""
-    return sorted(
-        p
-        for p in raw.rglob("*")
-        if is_data_file(p) and not any(x.startswith(".") for x in p.relative_to(raw).parts)
-    )
+    return sorted(p for p in raw.rglob("*") if is_data_file(p) and not is_hidden(p, raw))
 
 
 def read_sidecar(path: Path) -> Sidecar:
@@ -121,7 +123,7 @@ def verify_all(raw: Path) -> dict[str, Sidecar]:
     for path in data_files(raw):
         result[path.relative_to(raw).as_posix()] = verify(path)
     for side in sorted(raw.rglob("*" + SIDECAR_SUFFIX)):
-        if any(x.startswith(".") for x in side.relative_to(raw).parts):
+        if is_hidden(side, raw):
             continue
         target = side.with_name(side.name[: -len(SIDECAR_SUFFIX)])
         if not target.exists():

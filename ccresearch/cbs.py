@@ -292,11 +292,6 @@ def read_csv_checked(path: Path, *, required: list[str], allowed: list[str] | No
     return frame
 
 
-def _visible(path: Path, root: Path) -> bool:
-    """False for anything under a hidden folder (temporary downloads, old copies)."""
-    return not any(part.startswith(".") for part in path.relative_to(root).parts)
-
-
 def regional_jobs(raw: Path | None = None) -> pd.DataFrame:
     """All jobs tables under ``raw/cbs`` (sub-folders included) as one tidy table, region names added, sorted.
 
@@ -307,17 +302,18 @@ def regional_jobs(raw: Path | None = None) -> pd.DataFrame:
     """
     import pandas as pd
 
+    from .catalog import is_hidden
     from .regions import regions
 
     raw = raw or paths.raw_dir()
     root = raw / "cbs"
     frames = []
-    folders = sorted({p.parent for p in root.rglob("*DataProperties.*") if _visible(p, root)})
+    folders = sorted({p.parent for p in root.rglob("*DataProperties.*") if not is_hidden(p, root)})
     for folder in folders:
         table = read_table(folder)
         rank = 0 if "RegioS" in table.data.columns else 1
         frames.append(jobs_from_odata(table, folder=folder).assign(_rank=rank, _origin="download"))
-    for path in sorted(p for p in root.rglob("*_wide.csv") if _visible(p, root)):
+    for path in sorted(p for p in root.rglob("*_wide.csv") if not is_hidden(p, root)):
         frames.append(jobs_from_wide(path).assign(_rank=2, _origin="transcription"))
     jobs = pd.concat([f for f in frames if len(f)], ignore_index=True)
     known = regions(raw)
