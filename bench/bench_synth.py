@@ -10,11 +10,19 @@ Runs in one process (pysyncon's PlaceboTest starts its own worker processes, as 
 
 For every unit of each placebo test it checks that the project's pre-period RMSPE is no worse than pysyncon's
 by more than 1%, and that the permutation p-value (share of units, treated included, with a post/pre RMSPE
-ratio >= the treated unit's; computed the same way from both tools' gaps) is the same. pysyncon's own
+ratio >= the treated unit's; computed the same way from both tools' gaps) is the same. A unit fitted to within
+the data's precision counts as fitted exactly (infinite ratio): for COROP that is the CBS rounding to 100 jobs,
+in index points per region; the Basque panel is not rounded. The p-value with exact fits judged at machine
+precision only is printed too: there the ranks of exactly fitted units are set by each optimiser's leftover
+floating-point error. pysyncon's own
 ``PlaceboTest.pvalue`` is printed too: it counts the years up to and including the treatment year as
 pre-period and leaves the treated unit out of the numerator, so it differs by construction.
 
-Writes bench/results/synth.json. Usage: ``python bench/bench_synth.py [--workers 2] [--skip-pysyncon]``.
+With ``--pysyncon-searches`` it also fits every Basque unit with six of pysyncon's searches (its optimisers from
+its starting points) and compares the project with the best of them per unit.
+
+Writes bench/results/synth.json. Usage: ``python bench/bench_synth.py [--workers 2] [--skip-pysyncon]
+[--case corop|basque|both] [--pysyncon-searches]``.
 """
 
 from __future__ import annotations
@@ -41,20 +49,27 @@ from ccresearch.methods.synth import (
     synthetic_control,
 )
 from ccresearch.paths import ROOT, shared_dir
+from ccresearch.regional import rounding_floor
 
 COROP_CSV = "data/cbs/83582NED/cbs_83582NED_corop_banen_total_N_2010_2024_wide.csv"
 RESULTS = ROOT / "bench" / "results" / "synth.json"
 TOLERANCE = 0.01  # project pre-RMSPE may exceed pysyncon's by at most 1 %
 
 
-def corop_panel() -> pd.DataFrame:
-    """COROP section N jobs (x 1000), CR01..CR40, as an index with 2014 = 100."""
+def corop_jobs() -> pd.DataFrame:
+    """COROP section N jobs, CR01..CR40, year x region (CBS publishes thousands with one decimal)."""
     wide = pd.read_csv(shared_dir() / COROP_CSV, dtype={"sbi_key": str})
     rows = wide[(wide["sbi_key"] == "410200") & wide["regio_code"].str.match(r"^CR(0[1-9]|[1-3][0-9]|40)$")]
-    panel = rows.set_index("regio_code")[[c for c in wide.columns if c.isdigit()]].T.astype(float)
-    panel.index = panel.index.astype(int)
-    panel.index.name = "year"
-    return panel / panel.loc[2014] * 100.0
+    jobs = rows.set_index("regio_code")[[c for c in wide.columns if c.isdigit()]].T.astype(float) * 1000.0
+    jobs.index = jobs.index.astype(int)
+    jobs.index.name = "year"
+    return jobs
+
+
+def corop_panel() -> pd.DataFrame:
+    """COROP section N jobs as an index with 2014 = 100."""
+    jobs = corop_jobs()
+    return jobs / jobs.loc[2014] * 100.0
 
 
 def long_frame(panel: pd.DataFrame, name: str = "outcome") -> pd.DataFrame:
@@ -65,11 +80,15 @@ def pvalue(ratios: pd.Series, treated: str) -> float:
     return float((ratios >= ratios[treated]).sum() / len(ratios))
 
 
-def from_gaps(gaps: pd.DataFrame, pre_years: list[int], treatment_year: int) -> tuple[pd.Series, pd.Series]:
-    """pre-RMSPE and post/pre ratio per unit from a year x unit gap table (same definitions as the project)."""
+def from_gaps(
+    gaps: pd.DataFrame, pre_years: list[int], treatment_year: int, precision: pd.Series | float = 0.0
+) -> tuple[pd.Series, pd.Series]:
+    """pre-RMSPE and post/pre ratio per unit from a year x unit gap table, with the project's definitions: a
+    pre-RMSPE at or below ``precision`` counts as an exact fit (ratio infinite)."""
     pre = np.sqrt((gaps.loc[gaps.index.isin(pre_years)] ** 2).mean())
     post = np.sqrt((gaps.loc[gaps.index >= treatment_year] ** 2).mean())
-    return pre, post / pre
+    ratio = (post / pre).mask(pre <= precision, np.inf)
+    return pre, ratio
 
 
 def _timed_synth_class():
@@ -119,10 +138,13 @@ def compare(
     dataprep,
     workers,
     skip_pysyncon: bool,
+    precision: pd.Series | None = None,
+    precision_note: str = "none (the data are not rounded)",
 ) -> dict:
     kwargs = {"donors": donors, "pre_years": pre_years, "predictors": predictors}
     t = time.perf_counter()
     fit = synthetic_control(panel, treated, treatment_year, **kwargs)
+    kwargs["precision"] = precision
     fit_s = time.perf_counter() - t
     timings = {}
     for n_jobs in (1, workers):
@@ -135,10 +157,12 @@ def compare(
         "treated": treated,
         "treatment_year": treatment_year,
         "n_units": len(pl.ratios),
+        "precision": precision_note,
         "project": {
             "fit_seconds": fit_s,
             "placebo_seconds": {f"n_jobs={k}": v for k, v in timings.items()},
             "p_value": pl.p_value,
+            "exact_fits": pl.exact_fits,
             "weights": fit.to_dict()["weights"],
             "pre_rmspe_treated": fit.pre_rmspe,
         },
@@ -152,16 +176,26 @@ def compare(
     if skip_pysyncon:
         return out
     py_fit_s, py_placebo_s, py_gaps, test = run_pysyncon(dataprep, treated, workers)
-    py_pre, py_ratio = from_gaps(py_gaps[pl.gaps.columns], list(pre_years), treatment_year)
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    slug = name.split()[0].lower()
+    py_gaps.to_csv(RESULTS.parent / f"synth_gaps_pysyncon_{slug}.csv")
+    pl.gaps.to_csv(RESULTS.parent / f"synth_gaps_project_{slug}.csv")
+    prec = 0.0 if precision is None else precision.reindex(pl.gaps.columns)
+    py_pre, py_ratio = from_gaps(py_gaps[pl.gaps.columns], list(pre_years), treatment_year, prec)
     rel = (pl.pre_rmspe - py_pre) / py_pre
     worst = rel.idxmax()
     p_py = pvalue(py_ratio, treated)
+    # the same statistic with exact fits judged at machine precision only: then the ranks of units fitted
+    # exactly are set by each optimiser's leftover floating-point error
+    p_machine = placebo_test(panel, treated, treatment_year, **{**kwargs, "precision": None}).p_value
+    p_machine_py = pvalue(from_gaps(py_gaps[pl.gaps.columns], list(pre_years), treatment_year)[1], treated)
     ratio = py_placebo_s / timings[best_n]
     out["pysyncon"] = {
         "fit_seconds": py_fit_s,
         "placebo_seconds": py_placebo_s,
         "max_workers": workers,
         "p_value": p_py,
+        "exact_fits": [str(u) for u in py_ratio.index[np.isinf(py_ratio)]],
         "p_value_own_definition": float(test.pvalue(treatment_time=treatment_year)),
         "pre_rmspe_treated": float(py_pre[treated]),
     }
@@ -173,6 +207,8 @@ def compare(
         "units_better_by_more_than_1pct": int((rel < -TOLERANCE).sum()),
         "units_worse_by_more_than_1pct": [str(u) for u in rel.index[rel > TOLERANCE]],
         "p_values_equal": bool(np.isclose(pl.p_value, p_py)),
+        "p_value_machine_precision_project": p_machine,
+        "p_value_machine_precision_pysyncon": p_machine_py,
         "p_value_post_rmspe_project": pl.p_value_post_rmspe,
         "p_value_post_rmspe_pysyncon": pvalue(
             np.sqrt((py_gaps.loc[py_gaps.index >= treatment_year] ** 2).mean()), treated
@@ -200,7 +236,12 @@ def compare(
     )
     print(
         f"p-value project {pl.p_value:.4f}, pysyncon (same definition) {p_py:.4f}, "
-        f"pysyncon's own pvalue() {out['pysyncon']['p_value_own_definition']:.4f}"
+        f"pysyncon's own pvalue() {out['pysyncon']['p_value_own_definition']:.4f}; "
+        f"fits within the data's precision ({precision_note}): project {len(pl.exact_fits)}, "
+        f"pysyncon {len(out['pysyncon']['exact_fits'])}"
+    )
+    print(
+        f"p-value with exact fits judged at machine precision: project {p_machine:.4f}, pysyncon {p_machine_py:.4f}"
     )
     return out
 
@@ -231,37 +272,127 @@ def corop_case(workers: int, skip: bool) -> dict:
             controls_identifier=donors,
             time_optimize_ssr=pre,
         )
+    # CBS rounds each cell to 100 jobs: a fit closer than that rounding error counts as exact
+    precision = rounding_floor(corop_jobs().loc[2014], "index", list(panel.columns))
     return compare(
-        "COROP section N (index 2014=100)", panel, treated, year, donors, pre, None, dataprep, workers, skip
+        "COROP section N (index 2014=100)",
+        panel,
+        treated,
+        year,
+        donors,
+        pre,
+        None,
+        dataprep,
+        workers,
+        skip,
+        precision=precision,
+        precision_note="CBS rounding to 100 jobs, in index points per region",
     )
 
 
-def basque_case(workers: int, skip: bool) -> dict:
+def basque_dataprep(frame: pd.DataFrame, treated: str, controls: list[str]):
+    """pysyncon's Dataprep for the Basque specification (R Synth's / pysyncon's example) with these units."""
     from pysyncon import Dataprep
 
+    return Dataprep(
+        foo=frame,
+        predictors=list(BASQUE_MEAN_PREDICTORS),
+        predictors_op="mean",
+        time_predictors_prior=range(1964, 1970),
+        special_predictors=[
+            ("gdpcap", range(1960, 1970), "mean"),
+            *[(c, range(1961, 1970, 2), "mean") for c in BASQUE_SECTORS],
+            ("popdens", [1969], "mean"),
+        ],
+        dependent="gdpcap",
+        unit_variable="regionname",
+        time_variable="year",
+        treatment_identifier=treated,
+        controls_identifier=controls,
+        time_optimize_ssr=list(range(1960, 1970)),
+    )
+
+
+#: pysyncon's searches tried by --pysyncon-searches: its optimisers from its two starting points
+PYSYNCON_SEARCHES = [
+    ("Nelder-Mead", "equal"),
+    ("Nelder-Mead", "ols"),
+    ("BFGS", "equal"),
+    ("BFGS", "ols"),
+    ("Powell", "equal"),
+    ("L-BFGS-B", "equal"),
+]
+
+
+def _pysyncon_searches_one(unit: str) -> tuple[str, dict[str, list[float] | None]]:
+    """Gaps of one Basque placebo unit under each of pysyncon's searches (None where a search fails)."""
+    from pysyncon import Synth
+
+    frame = read_basque()
+    panel, _ = basque_inputs(frame)
+    donors = [c for c in panel.columns if c != BASQUE]
+    pool = donors if unit == BASQUE else [d for d in donors if d != unit]
+    dataprep = basque_dataprep(frame, unit, pool)
+    out: dict[str, list[float] | None] = {}
+    for method, initial in PYSYNCON_SEARCHES:
+        synth = Synth()
+        try:
+            with contextlib.redirect_stdout(io.StringIO()):
+                synth.fit(dataprep=dataprep, optim_method=method, optim_initial=initial)
+        except (ValueError, np.linalg.LinAlgError):
+            out[f"{method}/{initial}"] = None
+            continue
+        gap = panel[unit].to_numpy(float) - panel[pool].to_numpy(float) @ np.asarray(synth.W, dtype=float)
+        out[f"{method}/{initial}"] = gap.tolist()
+    return unit, out
+
+
+def basque_searches(case: dict, workers: int) -> dict:
+    """Every Basque placebo unit fitted by each of pysyncon's searches; the best per unit against the project."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    panel, _ = basque_inputs(read_basque())
+    units = [BASQUE, *[c for c in panel.columns if c != BASQUE]]
+    years = panel.index.astype(int)
+    pre = list(range(1960, 1970))
+    t = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        fits = dict(pool.map(_pysyncon_searches_one, units))
+    seconds = time.perf_counter() - t
+    best_gaps, best_search = {}, {}
+    for unit, by_search in fits.items():
+        rmspe = {
+            k: float(np.sqrt(np.mean(np.asarray(g)[years.isin(pre)] ** 2))) for k, g in by_search.items() if g
+        }
+        best_search[unit] = min(rmspe, key=rmspe.get)
+        best_gaps[unit] = by_search[best_search[unit]]
+    gaps = pd.DataFrame(best_gaps, index=years)
+    best_pre, best_ratio = from_gaps(gaps, pre, 1970)
+    project_pre = pd.Series({u: v["pre_rmspe_project"] for u, v in case["units"].items()})
+    rel = (project_pre - best_pre.reindex(project_pre.index)) / best_pre.reindex(project_pre.index)
+    out = {
+        "searches": [f"{m}/{i}" for m, i in PYSYNCON_SEARCHES],
+        "seconds": seconds,
+        "best_search": best_search,
+        "max_relative_pre_rmspe_excess": float(rel.max()),
+        "units_worse_by_more_than_1pct": [str(u) for u in rel.index[rel > TOLERANCE]],
+        "units_better_by_more_than_1pct": int((rel < -TOLERANCE).sum()),
+        "p_value": pvalue(best_ratio, BASQUE),
+    }
+    print(
+        f"\npysyncon, best of {len(PYSYNCON_SEARCHES)} searches per unit ({seconds:.0f} s): project pre-RMSPE "
+        f"max relative excess {rel.max():+.2%}; {out['units_better_by_more_than_1pct']} units better by > 1%; "
+        f"p-value {out['p_value']:.4f} (project {case['project']['p_value']:.4f})"
+    )
+    return out
+
+
+def basque_case(workers: int, skip: bool) -> dict:
     frame = read_basque()
     panel, predictors = basque_inputs(frame)
     donors = [c for c in panel.columns if c != BASQUE]
     pre = list(range(1960, 1970))
-    dataprep = None
-    if not skip:
-        dataprep = Dataprep(
-            foo=frame,
-            predictors=list(BASQUE_MEAN_PREDICTORS),
-            predictors_op="mean",
-            time_predictors_prior=range(1964, 1970),
-            special_predictors=[
-                ("gdpcap", range(1960, 1970), "mean"),
-                *[(c, range(1961, 1970, 2), "mean") for c in BASQUE_SECTORS],
-                ("popdens", [1969], "mean"),
-            ],
-            dependent="gdpcap",
-            unit_variable="regionname",
-            time_variable="year",
-            treatment_identifier=BASQUE,
-            controls_identifier=donors,
-            time_optimize_ssr=pre,
-        )
+    dataprep = None if skip else basque_dataprep(frame, BASQUE, donors)
     return compare(
         "Basque Country (Abadie & Gardeazabal 2003)",
         panel,
@@ -281,12 +412,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2, help="processes for both tools' placebo tests")
     parser.add_argument("--skip-pysyncon", action="store_true", help="time the project only")
     parser.add_argument("--case", choices=["corop", "basque", "both"], default="both")
+    parser.add_argument(
+        "--pysyncon-searches",
+        action="store_true",
+        help="also fit every Basque unit with six of pysyncon's searches and compare with the best (~6 min)",
+    )
     args = parser.parse_args(argv)
     cases = []
     if args.case in ("corop", "both"):
         cases.append(corop_case(args.workers, args.skip_pysyncon))
     if args.case in ("basque", "both"):
         cases.append(basque_case(args.workers, args.skip_pysyncon))
+        if args.pysyncon_searches and not args.skip_pysyncon:
+            cases[-1]["pysyncon_best_of_searches"] = basque_searches(cases[-1], args.workers)
     ok = True
     if not args.skip_pysyncon:
         print("\n== checks")

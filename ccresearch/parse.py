@@ -22,8 +22,10 @@ Policies (what a qualifier means):
   imprecision. It is a parameter, not a finding: analyses should vary it in their robustness section.
 - An approximate qualifier combined with a bound (``naar schatting ruim 500``) keeps the bound.
 - **Range** (``zes tot tien``, ``30-40``, ``30 – 40``, ``een tot twee``, ``tussen 30 en 40``, ``twee of
-  drie``): low and high as stated, value the midpoint. With an approximate qualifier (``zo'n zes tot tien``) the
-  range is widened by the tolerance on both sides. A bound qualifier with a range is refused (it is unclear).
+  drie``, ``40%-50%``, ``€5.000-€6.000``): low and high as stated, value the midpoint. A unit written on one
+  number only (``40-50%``, ``40%-50``) holds for both; two different units (``40%-50 euro``) raise. With an
+  approximate qualifier (``zo'n zes tot tien``) the range is widened by the tolerance on both sides. A bound
+  qualifier with a range is refused (it is unclear).
 - **Collective words** are vague magnitudes, not numbers: ``tientallen`` (tens) -> [20, 90], ``honderden`` ->
   [200, 900], ``duizenden`` -> [2.000, 9.000] and so on, value the midpoint, qualifier ``approximate``: "two to
   nine times the unit" is how the words read; a source that says ``tientallen`` gave no more precision.
@@ -36,6 +38,31 @@ with ``lang="en"`` the other way round (``395,265``). A number whose only separa
 digits (``395,265`` in Dutch, ``1.500`` in English) is refused unless a scale word or a percent sign makes the
 reading clear: it is the tell-tale of a figure parsed in the wrong language, and guessing would silently be off
 by a factor of 1000.
+
+Periods (:func:`parse_period`, first and last day both inclusive):
+
+- **Parts of a year.** Quarters (``Q3 2015``, ``3e kwartaal 2015``, ``het derde kwartaal van 2015``, ``third
+  quarter of 2015``, ``2015Q3``, CBS's ``2015KW03``) run from the first day of their first month to the last day
+  of their third. Halves (``eerste helft 2016``, ``H1 2016``, ``het tweede halfjaar``, ``first half of 2016``)
+  are January-June and July-December. ``het laatste kwartaal`` / ``the last half`` need a written year.
+- **Seasons are meteorological** (as weather services such as the KNMI count them; never astronomical):
+  ``voorjaar``/``lente``/``spring`` = March-May, ``zomer``/``summer`` = June-August, ``najaar``/``herfst``/
+  ``autumn``/``fall`` = September-November, ``winter`` = December of one year to February of the next. A winter
+  must name both years (``winter 2015/2016``, ``winter 2015-16``): ``winter 2015`` is read both as 2014/2015 and
+  as 2015/2016, and one reading is not guessed.
+- **No written year**: a month, quarter, half or season without a year (``medio juni``, ``Q3``, ``het derde
+  kwartaal``, ``de zomer``) lies in the year of the source date; with ``jl``/``jongstleden`` the latest one that
+  has started by the source date.
+- **Rolling periods** end or start on the source date: ``de afgelopen vier jaar`` -> (ref - 4 years, ref), ``de
+  komende drie jaren`` -> (ref, ref + 3 years - 1 day). Without a count the unit is taken once: ``het afgelopen
+  jaar`` = ``de afgelopen 1 jaar``, ``de komende maand`` = ``de komende 1 maand``, ``the past year``, ``het
+  afgelopen halfjaar`` (6 months), ``the past decade`` (10 years). A plural without a count (``de komende
+  jaren``, ``de afgelopen maanden``, ``in recent years``, ``al jaren``) is vague and raises: no count is guessed.
+  ``het afgelopen kwartaal`` raises too: it may be the last calendar quarter or the three months before the
+  source date.
+- **Calendar periods**: ``dit jaar``, ``vorig jaar``, ``last year``, ``dit kwartaal``, ``vorige maand``, ``next
+  month`` are the whole calendar year, quarter or month that holds the source date, or the one before or after.
+  ``last year`` (a calendar year) and ``the last year`` (the past twelve months) differ, as in English usage.
 
 Words: a short known list of words may come before the number (qualifiers, ``de``, ``komende``, ``in``, verbs
 such as ``verdubbeld tot``); any words may follow it (``bedrijven``, ``deelnemers``, ``per jaar``), but a second
@@ -71,8 +98,9 @@ APPROX_TOLERANCE: float = 0.10
 
 EXPECTED_FIGURE = "a Dutch figure such as 'ruim € 1,8 miljoen', '30-40', 'zo'n zes procent'"
 EXPECTED_PERIOD = (
-    "a period such as 'de komende drie jaren', 'in 2020', '2014-2015', 'medio juni', 'per 1 juli', "
-    "'1 mei 2014 tot en met 30 april 2016', 'sinds 2004', 'begin 2007', 'eind maart 2015'"
+    "a period such as 'de komende drie jaren', 'het afgelopen jaar', 'in 2020', '2014-2015', 'medio juni', "
+    "'per 1 juli', '1 mei 2014 tot en met 30 april 2016', 'sinds 2004', 'begin 2007', 'eind maart 2015', "
+    "'Q3 2015', 'het derde kwartaal van 2015', 'eerste helft 2016', 'najaar 2015', 'winter 2015/2016'"
 )
 EXPECTED_DATE = "an ISO date 'YYYY-MM-DD', a month 'YYYY-MM' or a year 'YYYY'"
 
@@ -369,6 +397,21 @@ def _normalise(text: str) -> str:
     return re.sub(r"\s+", " ", s).strip()
 
 
+# a dash between a unit or scale word and the next number: '40%-50%' is a range like '40 % - 50 %'
+_UNIT_DASH_RE = re.compile(
+    r"(%|\b(?:"
+    + "|".join(
+        sorted(
+            {re.escape(w) for w in _CURRENCY | _SHARE if w not in ("€", "%")}
+            | {re.escape(w) for table in (_SCALES, _TIME_UNITS) for words in table.values() for w in words},
+            key=len,
+            reverse=True,
+        )
+    )
+    + r"))\s*-\s*(?=[€\d])"
+)
+
+
 def _tokenise(text: str, lang: Lang) -> list[str]:
     s = _normalise(text)
     s = re.sub(r"[\"“”„«»()\[\]{}]", " ", s)
@@ -377,6 +420,7 @@ def _tokenise(text: str, lang: Lang) -> list[str]:
         s = s.replace(symbol, f" {symbol} ")
     s = re.sub(r"(?<=\d)(?:\+|-?plus(?:sers?)?\b)", " + ", s)  # 500+, 55-plussers
     s = re.sub(r"(?<=\d)\s*-\s*(?=[€\d])", " - ", s)  # 30-40, 5.000-€ 6.000
+    s = _UNIT_DASH_RE.sub(r"\1 - ", s)  # 40%-50%, 5 procent-6 procent, 2 miljoen-3 miljoen
     s = re.sub(r"(?<=\d)(?=[a-z])", " ", s)  # 354mln -> 354 mln
     tokens = []
     for tok in s.split():
@@ -798,11 +842,138 @@ _PERIOD_UNITS = {
     "days": "days",
 }
 _UNIT_RE = "|".join(sorted(_PERIOD_UNITS, key=len, reverse=True))
+# a period named once, without a count: 'het afgelopen jaar' is 'de afgelopen 1 jaar'
+_SINGLE_PERIODS: dict[str, tuple[int, str]] = {
+    "jaar": (1, "years"), "year": (1, "years"), "maand": (1, "months"), "month": (1, "months"),
+    "week": (1, "weeks"), "dag": (1, "days"), "day": (1, "days"),
+    "halfjaar": (6, "months"), "half jaar": (6, "months"), "half-year": (6, "months"), "half year": (6, "months"),
+    "decennium": (10, "years"), "decade": (10, "years"),
+}  # fmt: skip
+_SINGLE_RE = "|".join(sorted(_SINGLE_PERIODS, key=len, reverse=True))
+_REL_INTRO = r"(?:(?:in|over|gedurende|during|for|within|binnen|in de loop van|over the course of) )?"
+_PAST_SINGLE_RE = re.compile(
+    rf"{_REL_INTRO}(?:(?:(?:het|de) )?(?:afgelopen|voorbije)|(?:the )?past|the last) ({_SINGLE_RE})"
+)
+_COMING_SINGLE_RE = re.compile(
+    rf"{_REL_INTRO}(?:(?:(?:het|de) )?(?:komende|aankomende)|(?:the )?(?:coming|upcoming)|the next) ({_SINGLE_RE})"
+)
+# plural units with no count ('de komende jaren', 'in recent years', 'al jaren') are vague and refused
+_PLURAL_PERIODS = (
+    "jaren|maanden|weken|dagen|kwartalen|halfjaren|decennia|years|months|weeks|days|quarters|decades"
+)
+_RELATIVE_WORDS = (
+    "afgelopen|voorbije|komende|aankomende|laatste|volgende|vorige|recente|past|coming|upcoming|next|last|recent"
+    "|following|previous"
+)
+_VAGUE_PERIOD_RE = re.compile(
+    rf"\b(?:{_RELATIVE_WORDS}) ({_PLURAL_PERIODS})\b|^(?:sinds|al|since|for) ({_PLURAL_PERIODS})$"
+    rf"|^({_PLURAL_PERIODS}) (?:geleden|ago|lang)$"
+)
 _BEGIN = r"(?:begin|aan het begin van|early|beginning of|the beginning of|at the beginning of|start of|the start of)"
 _MID = r"(?:medio|midden|halverwege|mid|the middle of|middle of)"
 _END = r"(?:eind|einde|eind van|ultimo|late|end of|the end of|at the end of)"
 
 _Span = tuple[dt.date, dt.date]
+
+# parts of a year: quarters, halves and (meteorological) seasons
+_ORDINALS = {
+    "eerste": 1, "1e": 1, "1ste": 1, "first": 1, "1st": 1,
+    "tweede": 2, "2e": 2, "2de": 2, "second": 2, "2nd": 2,
+    "derde": 3, "3e": 3, "3de": 3, "third": 3, "3rd": 3,
+    "vierde": 4, "4e": 4, "4de": 4, "fourth": 4, "4th": 4,
+    "laatste": 0, "last": 0,  # the last quarter or half: only with a written year
+}  # fmt: skip
+_ORD_RE = "|".join(sorted(_ORDINALS, key=len, reverse=True))
+_SEASONS = {
+    "voorjaar": 3, "lente": 3, "spring": 3,
+    "zomer": 6, "summer": 6,
+    "najaar": 9, "herfst": 9, "autumn": 9, "fall": 9,
+    "winter": 12,
+}  # fmt: skip
+_SEASON_RE = "|".join(sorted(_SEASONS, key=len, reverse=True))
+_ART = r"(?:(?:het|de|the) )?"
+_QUARTER_WORD = r"(?:kwartaal|quarter|kw\.?|qtr\.?)"
+_HALF_WORD = r"(?:halfjaar|half jaar|half-year|half year|helft|half)"
+_REL_YEARS = {
+    "dit": 0, "this": 0, "het huidige": 0, "the current": 0,
+    "vorig": -1, "vorige": -1, "last": -1, "the previous": -1,
+    "volgend": 1, "volgende": 1, "next": 1,
+}  # fmt: skip
+_REL_YEAR_RE = "|".join(sorted(_REL_YEARS, key=len, reverse=True))
+# the year after a part: ' 2015', ' van 2015', ' of 2015', '-2015', '/2015', ' van dit jaar', ' of last year';
+# ' van het jaar' / ' of the year' name no year (the source date's year, as with no year at all)
+_YEAR_TAIL = (
+    rf"(?:(?: (?:(?:van|in|uit|of) )?(?:het jaar |the year )?|\s*[-/]\s*)(\d{{4}})"
+    rf"| (?:van|in|uit|of) ({_REL_YEAR_RE}) (?:jaar|year)| van het jaar| of the year)?"
+)
+
+
+def _part_of_year(s: str, ref_year: int, text: str) -> tuple[int, int, int | None] | None:
+    """A quarter, half or season -> (first month, number of months, the year if written), else None.
+
+    A winter needs both its years (``winter 2015/2016``: December 2015 to February 2016). ``laatste kwartaal``
+    needs a written year (without one it may mean the most recent quarter).
+    """
+
+    def fail(problem: str) -> FigureParseError:
+        return FigureParseError(problem, value=text, expected=EXPECTED_PERIOD)
+
+    def year_of(m: re.Match[str], digits: int, word: int) -> int | None:
+        if m[digits]:
+            return int(m[digits])
+        if m[word]:
+            return ref_year + _REL_YEARS[m[word]]
+        return None
+
+    def ordinal(word: str, parts: int, name: str, year: int | None) -> int:
+        n = _ORDINALS[word]
+        if n == 0:
+            if year is None and not s.endswith(("van het jaar", "of the year")):
+                raise fail(f"'{word}' without a year may mean the most recent {name[:-1]}: give the year")
+            return parts
+        if n > parts:
+            raise fail(f"a year has {parts} {name}, not a '{word}' one")
+        return n
+
+    def numbered(digit: str, parts: int, name: str) -> int:
+        n = int(digit)
+        if not 1 <= n <= parts:
+            raise fail(f"a year has {parts} {name}, not number {n}")
+        return n
+
+    # quarters: 'het derde kwartaal van 2015', 'Q3 2015', '2015Q3', '2015KW03', 'third quarter of 2015'
+    if m := re.fullmatch(rf"{_ART}({_ORD_RE}) {_QUARTER_WORD}{_YEAR_TAIL}", s):
+        y = year_of(m, 2, 3)
+        return 3 * ordinal(m[1], 4, "quarters", y) - 2, 3, y
+    if m := re.fullmatch(rf"{_ART}(?:q|{_QUARTER_WORD} ?)0?(\d){_YEAR_TAIL}", s):
+        y = year_of(m, 2, 3)
+        return 3 * numbered(m[1], 4, "quarters") - 2, 3, y
+    if m := re.fullmatch(rf"(\d{{4}}) ?[-/]? ?(?:q|{_QUARTER_WORD} ?)0?(\d)", s):
+        return 3 * numbered(m[2], 4, "quarters") - 2, 3, int(m[1])
+    # halves: 'de tweede helft van 2016', 'H1 2016', '2016H1', 'first half of 2016', 'eerste halfjaar 2016'
+    if m := re.fullmatch(rf"{_ART}({_ORD_RE}) {_HALF_WORD}{_YEAR_TAIL}", s):
+        y = year_of(m, 2, 3)
+        return 6 * ordinal(m[1], 2, "halves", y) - 5, 6, y
+    if m := re.fullmatch(rf"h(\d){_YEAR_TAIL}", s):
+        y = year_of(m, 2, 3)
+        return 6 * numbered(m[1], 2, "halves") - 5, 6, y
+    if m := re.fullmatch(r"(\d{4}) ?[-/]? ?h(\d)", s):
+        return 6 * numbered(m[2], 2, "halves") - 5, 6, int(m[1])
+    # seasons: 'najaar 2015', 'de zomer van 2015', 'winter 2015/2016', 'winter 2015-16'
+    if m := re.fullmatch(rf"{_ART}winter(?: (?:van|of))? (\d{{4}}) ?(?:/|-|op|to|tot) ?(\d{{4}}|\d{{2}})", s):
+        first, second = int(m[1]), int(m[2])
+        if second != (first + 1 if len(m[2]) == 4 else (first + 1) % 100):
+            raise fail(f"a winter spans two consecutive years, not {m[1]} and {m[2]}")
+        return 12, 3, first
+    if m := re.fullmatch(rf"{_ART}({_SEASON_RE}){_YEAR_TAIL}", s):
+        y = year_of(m, 2, 3)
+        if m[1] == "winter":
+            raise fail(
+                "a winter spans two years and 'winter 2015' is read both as 2014/2015 and as 2015/2016: "
+                "write both years, as in 'winter 2015/2016'"
+            )
+        return _SEASONS[m[1]], 3, y
+    return None
 
 
 def _month_end(year: int, month: int) -> dt.date:
@@ -901,6 +1072,13 @@ def _point(s: str, ref: dt.date, text: str, year: int | None = None) -> tuple[dt
                 "end": (dt.date(y, 10, 1), dt.date(y, 12, 31)),
             }
             return (*spans[kind], True)
+    if part := _part_of_year(s, ref.year, text):
+        month, months, written = part
+        start = _make_date(written if written is not None else default_year, month, 1, text)
+        if written is None:
+            start = fix_year(start)
+        last = _shift(start, months - 1, "months")
+        return start, _month_end(last.year, last.month), written is not None
     return None
 
 
@@ -945,7 +1123,10 @@ def parse_period(text: str, ref: dt.date | tuple[dt.date, dt.date], *, lang: str
     day; ``sinds 2004`` -> (1 Jan 2004, ref); ``drie jaar geleden`` -> the day three years before ref;
     ``begin 2007`` -> the first quarter, ``eind 2007`` the last quarter, ``medio 2007`` June and July;
     ``begin``/``medio``/``eind`` of a month -> its 1st / 15th / last day. ``X tot Y`` ends the day before Y
-    begins (Dutch ``tot`` excludes Y), ``X tot en met Y`` and ``X - Y`` include Y.
+    begins (Dutch ``tot`` excludes Y), ``X tot en met Y`` and ``X - Y`` include Y. Quarters (``Q3 2015``,
+    ``het derde kwartaal``), halves (``eerste helft 2016``, ``H1 2016``), meteorological seasons (``najaar
+    2015``, ``winter 2015/2016``) and count-less rolling periods (``het afgelopen jaar``) follow the policies in
+    the module docstring; ``de komende jaren`` (no count) raises.
 
     ``ref`` may also be a (first, last) pair, as :func:`parse_date` gives for a source dated only ``2022`` or
     ``2015-03``: the result then spans the readings for both ends, so an unknown day widens the period
@@ -987,11 +1168,34 @@ def _parse_period(text: str, ref: dt.date, language: Lang) -> _Span:
 
     if not s:
         raise fail("empty text: no period")
-    if m := re.search(r"\b(een paar|een aantal|enkele|meerdere|a few|several|some)\b", s):
+    if re.search(r"(?<!\d)0000(?!\d)", s):
+        raise fail("the calendar has no year 0")
+    if m := re.search(r"\b(een paar|een aantal|enkele|meerdere|a few|several|some|paar|few)\b", s):
         raise fail(f"'{m[1]}' is not a number")
+    if m := _VAGUE_PERIOD_RE.search(s):
+        raise fail(
+            f"'{m[0]}' gives no number of {m[1] or m[2] or m[3]}: a vague period is not read "
+            "(a count is needed, as in 'de komende drie jaren')"
+        )
+    if m := re.fullmatch(
+        rf"{_REL_INTRO}(?:(?:het|de|the) )?(?:afgelopen|voorbije|komende|past|coming|next) (kwartaal|quarter)",
+        s,
+    ):
+        raise fail(
+            f"'{m[0]}' may be a calendar quarter or three months from the source date: write 'vorig kwartaal', "
+            "'dit kwartaal' or a count of months"
+        )
+    if m := _PAST_SINGLE_RE.fullmatch(s):
+        n, unit = _SINGLE_PERIODS[m[1]]
+        return _shift(ref, -n, unit), ref
+    if m := _COMING_SINGLE_RE.fullmatch(s):
+        n, unit = _SINGLE_PERIODS[m[1]]
+        return ref, _shift(ref, n, unit) - dt.timedelta(days=1)
     n_unit = rf"(\S+) ({_UNIT_RE})"
     if m := re.fullmatch(
-        rf"(?:de |the )?(?:komende|volgende|aankomende|next|coming|following) {n_unit}", s
+        rf"(?:(?:in |during |over |for |gedurende |binnen )?(?:de |the ))?"
+        rf"(?:komende|volgende|aankomende|next|coming|following) {n_unit}",
+        s,
     ) or (m := re.fullmatch(rf"(?:voor|in|binnen|binnen nu en|for|within) {n_unit}(?: tijd)?", s)):
         n, unit = _count(m[1], language, text), _PERIOD_UNITS[m[2]]
         return ref, _shift(ref, n, unit) - dt.timedelta(days=1)
@@ -1003,11 +1207,17 @@ def _parse_period(text: str, ref: dt.date, language: Lang) -> _Span:
     if m := re.fullmatch(rf"{n_unit} (?:geleden|ago)", s):
         d = _shift(ref, -_count(m[1], language, text), _PERIOD_UNITS[m[2]])
         return d, d
-    if m := re.fullmatch(r"(dit|this|het huidige|vorig|vorige|last|volgend|volgende|next) (jaar|year)", s):
-        y = ref.year + {"dit": 0, "this": 0, "het huidige": 0, "vorig": -1, "vorige": -1, "last": -1}.get(
-            m[1], 1
-        )
-        return dt.date(y, 1, 1), dt.date(y, 12, 31)
+    if m := re.fullmatch(
+        r"(dit|deze|this|het huidige|de huidige|vorig|vorige|last|volgend|volgende|next)"
+        r" (jaar|year|kwartaal|quarter|maand|month)",
+        s,
+    ):
+        # the calendar year, quarter or month that holds ref, or the one before or after it
+        size = {"jaar": 12, "year": 12, "kwartaal": 3, "quarter": 3}.get(m[2], 1)
+        offset = {"vorig": -1, "vorige": -1, "last": -1, "volgend": 1, "volgende": 1, "next": 1}.get(m[1], 0)
+        start = _shift(dt.date(ref.year, (ref.month - 1) // size * size + 1, 1), offset * size, "months")
+        last = _shift(start, size - 1, "months")
+        return start, _month_end(last.year, last.month)
     if m := re.fullmatch(r"(?:sinds|vanaf|since|from) (.+)", s):
         p = _point(m[1], ref, text) or _range(m[1], ref, text, False)
         if p is None:

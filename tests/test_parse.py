@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
+import unicodedata
 from decimal import Decimal
 
 import pytest
@@ -287,9 +289,15 @@ def test_range_gives_ordered_bounds_around_the_midpoint(
     assert fig.value == pytest.approx((lo + hi) / 2 / scale)
 
 
+def _has_vowel(ch: str) -> bool:
+    """True for a vowel with or without accents ('é' of 'één' is one), so texts without them hold no number words."""
+    return any(c in "aeiouy" for c in unicodedata.normalize("NFKD", ch).lower())
+
+
 @given(text=st.text(alphabet=st.characters(exclude_characters="aeiouyAEIOUY0123456789", codec="utf-8")))
 def test_text_without_digits_or_number_words_raises_figure_parse_error(text: str) -> None:
     assume(not any(ch.isdigit() for ch in text))
+    assume(not any(_has_vowel(ch) for ch in text))
     with pytest.raises(FigureParseError):
         parse_figure(text)
 
@@ -468,3 +476,416 @@ def test_fraction_words_are_shares_not_counts(
 def test_zeker_is_a_lower_bound() -> None:
     figure = parse_figure("zeker 300")
     assert (figure.low, figure.value, figure.high, figure.qualifier) == (300, 300, math.inf, "lower_bound")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# quarters, halves, seasons, count-less rolling periods, ranges with a unit on each number
+
+NEW_PERIODS = [
+    ("Q3 2015", "nl", REF, (D(2015, 7, 1), D(2015, 9, 30))),
+    ("3e kwartaal 2015", "nl", REF, (D(2015, 7, 1), D(2015, 9, 30))),
+    ("derde kwartaal 2015", "nl", REF, (D(2015, 7, 1), D(2015, 9, 30))),
+    ("het derde kwartaal van 2015", "nl", REF, (D(2015, 7, 1), D(2015, 9, 30))),
+    ("in het vierde kwartaal van 2014", "nl", REF, (D(2014, 10, 1), D(2014, 12, 31))),
+    ("third quarter of 2015", "en", REF, (D(2015, 7, 1), D(2015, 9, 30))),
+    ("in the 1st quarter of 2016", "en", REF, (D(2016, 1, 1), D(2016, 3, 31))),
+    ("2015KW03", "nl", REF, (D(2015, 7, 1), D(2015, 9, 30))),
+    ("2015-Q4", "en", REF, (D(2015, 10, 1), D(2015, 12, 31))),
+    ("Q3", "nl", D(2022, 6, 20), (D(2022, 7, 1), D(2022, 9, 30))),
+    ("het derde kwartaal", "nl", D(2022, 6, 20), (D(2022, 7, 1), D(2022, 9, 30))),
+    ("het eerste kwartaal", "nl", D(2022, 6, 20), (D(2022, 1, 1), D(2022, 3, 31))),
+    ("het derde kwartaal jl", "nl", D(2022, 6, 20), (D(2021, 7, 1), D(2021, 9, 30))),
+    ("het laatste kwartaal van 2014", "nl", REF, (D(2014, 10, 1), D(2014, 12, 31))),
+    ("het eerste kwartaal van dit jaar", "nl", REF, (D(2015, 1, 1), D(2015, 3, 31))),
+    ("Q1-Q3 2015", "nl", REF, (D(2015, 1, 1), D(2015, 9, 30))),
+    ("Q1 tot Q3 2015", "nl", REF, (D(2015, 1, 1), D(2015, 6, 30))),
+    ("Q3 2015 t/m Q1 2016", "nl", REF, (D(2015, 7, 1), D(2016, 3, 31))),
+    ("sinds het derde kwartaal van 2014", "nl", REF, (D(2014, 7, 1), REF)),
+    ("eerste helft 2016", "nl", REF, (D(2016, 1, 1), D(2016, 6, 30))),
+    ("tweede helft van 2016", "nl", REF, (D(2016, 7, 1), D(2016, 12, 31))),
+    ("in de tweede helft van 2016", "nl", REF, (D(2016, 7, 1), D(2016, 12, 31))),
+    ("2e helft 2016", "nl", REF, (D(2016, 7, 1), D(2016, 12, 31))),
+    ("het eerste halfjaar van 2016", "nl", REF, (D(2016, 1, 1), D(2016, 6, 30))),
+    ("H1 2016", "en", REF, (D(2016, 1, 1), D(2016, 6, 30))),
+    ("2016H2", "nl", REF, (D(2016, 7, 1), D(2016, 12, 31))),
+    ("first half of 2016", "en", REF, (D(2016, 1, 1), D(2016, 6, 30))),
+    ("de eerste helft", "nl", REF, (D(2015, 1, 1), D(2015, 6, 30))),
+    ("najaar 2015", "nl", REF, (D(2015, 9, 1), D(2015, 11, 30))),
+    ("in het voorjaar van 2016", "nl", REF, (D(2016, 3, 1), D(2016, 5, 31))),
+    ("zomer 2015", "nl", REF, (D(2015, 6, 1), D(2015, 8, 31))),
+    ("de herfst van 2015", "nl", REF, (D(2015, 9, 1), D(2015, 11, 30))),
+    ("lente 2016", "nl", REF, (D(2016, 3, 1), D(2016, 5, 31))),
+    ("in the summer of 2015", "en", REF, (D(2015, 6, 1), D(2015, 8, 31))),
+    ("in de zomer", "nl", REF, (D(2015, 6, 1), D(2015, 8, 31))),
+    ("winter 2015/2016", "nl", REF, (D(2015, 12, 1), D(2016, 2, 29))),
+    ("de winter van 2014-15", "nl", REF, (D(2014, 12, 1), D(2015, 2, 28))),
+    ("het afgelopen jaar", "nl", REF, (D(2014, 3, 2), REF)),
+    ("afgelopen jaar", "nl", REF, (D(2014, 3, 2), REF)),
+    ("in het afgelopen jaar", "nl", REF, (D(2014, 3, 2), REF)),
+    ("de afgelopen maand", "nl", REF, (D(2015, 2, 2), REF)),
+    ("het komende jaar", "nl", REF, (REF, D(2016, 3, 1))),
+    ("de komende maand", "nl", REF, (REF, D(2015, 4, 1))),
+    ("het afgelopen halfjaar", "nl", REF, (D(2014, 9, 2), REF)),
+    ("the past year", "en", REF, (D(2014, 3, 2), REF)),
+    ("the last year", "en", REF, (D(2014, 3, 2), REF)),
+    ("the coming year", "en", REF, (REF, D(2016, 3, 1))),
+    ("the past decade", "en", REF, (D(2005, 3, 2), REF)),
+    ("in de komende drie jaar", "nl", REF, (REF, D(2018, 3, 1))),
+    ("dit kwartaal", "nl", REF, (D(2015, 1, 1), D(2015, 3, 31))),
+    ("vorig kwartaal", "nl", REF, (D(2014, 10, 1), D(2014, 12, 31))),
+    ("vorige maand", "nl", REF, (D(2015, 2, 1), D(2015, 2, 28))),
+    ("next month", "en", REF, (D(2015, 4, 1), D(2015, 4, 30))),
+    ("last year", "en", REF, (D(2014, 1, 1), D(2014, 12, 31))),
+    ("de tweede helft van het jaar", "nl", REF, (D(2015, 7, 1), D(2015, 12, 31))),
+    ("het laatste kwartaal van het jaar", "nl", REF, (D(2015, 10, 1), D(2015, 12, 31))),
+    ("4e kw. 2015", "nl", REF, (D(2015, 10, 1), D(2015, 12, 31))),
+    ("second half of last year", "en", REF, (D(2014, 7, 1), D(2014, 12, 31))),
+    ("tussen Q1 en Q3 2015", "nl", REF, (D(2015, 1, 1), D(2015, 9, 30))),
+    ("sinds de zomer van 2014", "nl", REF, (D(2014, 6, 1), REF)),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "ref", "expected"), NEW_PERIODS, ids=[row[0] for row in NEW_PERIODS]
+)
+def test_quarter_half_season_and_countless_period_parse_to_first_and_last_day(
+    text: str, lang: str, ref: dt.date, expected: tuple[dt.date, dt.date]
+) -> None:
+    assert parse_period(text, ref, lang=lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("de komende jaren", "gives no number of jaren"),
+        ("de afgelopen maanden", "gives no number of maanden"),
+        ("in de afgelopen jaren", "a vague period is not read"),
+        ("the coming years", "gives no number of years"),
+        ("in recent years", "gives no number of years"),
+        ("al jaren", "gives no number of jaren"),
+        ("jaren geleden", "gives no number of jaren"),
+        ("de komende paar jaar", "'paar' is not a number"),
+        ("the next few months", "'few' is not a number"),
+        ("Q5 2015", "a year has 4 quarters, not number 5"),
+        ("vijfde kwartaal 2015", "not a period I can read"),
+        ("derde helft 2016", "a year has 2 halves, not a 'derde' one"),
+        ("H3 2016", "a year has 2 halves, not number 3"),
+        ("het laatste kwartaal", "without a year may mean the most recent quarter"),
+        ("winter 2015", "write both years"),
+        ("de winter", "write both years"),
+        ("winter 2015/2017", "two consecutive years"),
+        ("0000", "no year 0"),
+        ("het afgelopen kwartaal", "may be a calendar quarter or three months"),
+        ("the past quarter", "may be a calendar quarter or three months"),
+        ("Q3 0000", "no year 0"),
+    ],
+)
+def test_vague_or_impossible_period_raises_with_the_reason(text: str, message: str) -> None:
+    with pytest.raises(FigureParseError) as info:
+        parse_period(text, REF)
+    assert info.value.value == text
+    assert message in info.value.problem
+    assert info.value.expected and "Q3 2015" in info.value.expected
+
+
+_ORDINAL_SPELLINGS = {
+    1: ("eerste", "1e", "1ste", "first", "1st"),
+    2: ("tweede", "2e", "2de", "second", "2nd"),
+    3: ("derde", "3e", "3de", "third", "3rd"),
+    4: ("vierde", "4e", "4de", "fourth", "4th"),
+}
+
+
+@st.composite
+def quarter_spellings(draw: st.DrawFn, year: int, quarter: int) -> tuple[str, str]:
+    """One way to write quarter ``quarter`` of ``year`` and its language."""
+    ordinal = draw(st.sampled_from(_ORDINAL_SPELLINGS[quarter]))
+    return draw(
+        st.sampled_from(
+            [
+                (f"Q{quarter} {year}", "nl"),
+                (f"{year}Q{quarter}", "en"),
+                (f"{year}KW0{quarter}", "nl"),
+                (f"{ordinal} kwartaal {year}", "nl"),
+                (f"het {ordinal} kwartaal van {year}", "nl"),
+                (f"in het {ordinal} kwartaal van {year}", "nl"),
+                (f"{ordinal} quarter of {year}", "en"),
+                (f"the {ordinal} quarter of {year}", "en"),
+                (f"Q{quarter} {year}", "en"),
+            ]
+        )
+    )
+
+
+@given(year=st.integers(1900, 2100), data=st.data())
+def test_quarters_in_any_spelling_tile_the_year_without_gaps_or_overlaps(
+    year: int, data: st.DataObject
+) -> None:
+    spans = []
+    for quarter in range(1, 5):
+        text, lang = data.draw(quarter_spellings(year, quarter))
+        span = parse_period(text, REF, lang=lang)
+        assert span == parse_period(f"Q{quarter} {year}", REF)
+        assert span[0] == D(year, 3 * quarter - 2, 1)
+        spans.append(span)
+    assert spans[0][0] == D(year, 1, 1) and spans[-1][1] == D(year, 12, 31)
+    for before, after in itertools.pairwise(spans):
+        assert after[0] - before[1] == dt.timedelta(days=1)
+
+
+@st.composite
+def half_spellings(draw: st.DrawFn, year: int, half: int) -> tuple[str, str]:
+    """One way to write half ``half`` (1 or 2) of ``year`` and its language."""
+    ordinal = draw(st.sampled_from(_ORDINAL_SPELLINGS[half]))
+    return draw(
+        st.sampled_from(
+            [
+                (f"H{half} {year}", "nl"),
+                (f"{year}H{half}", "en"),
+                (f"{ordinal} helft {year}", "nl"),
+                (f"de {ordinal} helft van {year}", "nl"),
+                (f"het {ordinal} halfjaar van {year}", "nl"),
+                (f"{ordinal} half of {year}", "en"),
+                (f"the {ordinal} half of {year}", "en"),
+            ]
+        )
+    )
+
+
+@given(year=st.integers(1900, 2100), data=st.data())
+def test_halves_in_any_spelling_tile_the_year_and_hold_two_quarters_each(
+    year: int, data: st.DataObject
+) -> None:
+    first, second = (
+        parse_period(text, REF, lang=lang)
+        for text, lang in (data.draw(half_spellings(year, h)) for h in (1, 2))
+    )
+    assert first == (D(year, 1, 1), D(year, 6, 30))
+    assert second == (D(year, 7, 1), D(year, 12, 31))
+    assert first == (parse_period(f"Q1 {year}", REF)[0], parse_period(f"Q2 {year}", REF)[1])
+    assert second == (parse_period(f"Q3 {year}", REF)[0], parse_period(f"Q4 {year}", REF)[1])
+
+
+_SEASON_WORDS = {
+    "spring": (3, ("voorjaar", "lente", "het voorjaar van", "de lente van", "spring", "the spring of")),
+    "summer": (6, ("zomer", "de zomer van", "summer", "the summer of")),
+    "autumn": (9, ("najaar", "herfst", "het najaar van", "de herfst van", "autumn", "fall", "the autumn of")),
+}
+
+
+@given(year=st.integers(1900, 2100), data=st.data())
+def test_meteorological_seasons_are_three_whole_months_and_winter_fills_the_gap(
+    year: int, data: st.DataObject
+) -> None:
+    spans = []
+    for first_month, words in _SEASON_WORDS.values():
+        span = parse_period(f"{data.draw(st.sampled_from(words))} {year}", REF)
+        last = parse_period(f"{year}-{first_month + 2:02d}", REF)[1]
+        assert span == (D(year, first_month, 1), last)
+        spans.append(span)
+    winter = parse_period(
+        data.draw(st.sampled_from([f"winter {year}/{year + 1}", f"winter {year}-{(year + 1) % 100:02d}"])),
+        REF,
+    )
+    spans.append(winter)
+    assert winter == (D(year, 12, 1), parse_period(f"{year + 1}-02", REF)[1])
+    for before, after in itertools.pairwise(spans):
+        assert after[0] - before[1] == dt.timedelta(days=1)
+    assert parse_period(f"lente {year + 1}", REF)[0] - winter[1] == dt.timedelta(days=1)
+
+
+@given(
+    ref=st.dates(min_value=D(1900, 1, 1), max_value=D(2100, 12, 31)),
+    part=st.sampled_from(["Q1", "Q4", "het tweede kwartaal", "de eerste helft", "H2", "de zomer", "najaar"]),
+)
+def test_part_of_a_year_without_a_year_lies_in_the_year_of_the_source_date(ref: dt.date, part: str) -> None:
+    year_written = f"{part} van {ref.year}" if " " in part else f"{part} {ref.year}"
+    assert parse_period(part, ref) == parse_period(year_written, ref)
+
+
+_COUNTLESS = [
+    # (count-less, with the count written, lang)
+    ("het afgelopen {unit}", "de afgelopen 1 {unit}", "nl"),
+    ("afgelopen {unit}", "de afgelopen een {unit}", "nl"),
+    ("de voorbije {unit}", "de voorbije 1 {unit}", "nl"),
+    ("het komende {unit}", "de komende 1 {unit}", "nl"),
+    ("de komende {unit}", "de komende een {unit}", "nl"),
+]
+_COUNTLESS_EN = [
+    ("the past {unit}", "the past 1 {unit}", "en"),
+    ("the last {unit}", "the last one {unit}", "en"),
+    ("the coming {unit}", "the coming 1 {unit}", "en"),
+    ("the next {unit}", "the next one {unit}", "en"),
+]
+
+
+@given(
+    ref=st.dates(min_value=D(1900, 1, 1), max_value=D(2100, 12, 31)),
+    case=st.one_of(
+        st.tuples(st.sampled_from(_COUNTLESS), st.sampled_from(["jaar", "maand", "week", "dag"])),
+        st.tuples(st.sampled_from(_COUNTLESS_EN), st.sampled_from(["year", "month", "week", "day"])),
+    ),
+)
+def test_countless_rolling_period_equals_the_same_period_with_count_one(
+    ref: dt.date, case: tuple[tuple[str, str, str], str]
+) -> None:
+    (countless, counted, lang), unit = case
+    span = parse_period(countless.format(unit=unit), ref, lang=lang)
+    assert span == parse_period(counted.format(unit=unit), ref, lang=lang)
+    assert ref in span  # a rolling period starts or ends on the source date
+    assert span[0] <= span[1]
+
+
+@given(
+    relative=st.sampled_from(
+        [
+            "de komende",
+            "de afgelopen",
+            "de voorbije",
+            "de laatste",
+            "the past",
+            "the coming",
+            "the next",
+            "recent",
+        ]
+    ),
+    unit=st.sampled_from(
+        ["jaren", "maanden", "weken", "dagen", "kwartalen", "years", "months", "weeks", "days"]
+    ),
+    intro=st.sampled_from(["", "in ", "gedurende ", "over "]),
+)
+def test_plural_period_without_a_count_is_refused_as_vague(relative: str, unit: str, intro: str) -> None:
+    with pytest.raises(FigureParseError, match="vague period"):
+        parse_period(f"{intro}{relative} {unit}", REF)
+
+
+# ranges whose first number carries its unit sign
+
+UNIT_RANGES = [
+    ("40%-50%", "nl", 0.4, 0.45, 0.5, "share", "range"),
+    ("40% - 50%", "nl", 0.4, 0.45, 0.5, "share", "range"),
+    ("40%–50%", "nl", 0.4, 0.45, 0.5, "share", "range"),
+    ("40%-50", "nl", 0.4, 0.45, 0.5, "share", "range"),
+    ("40 procent-50 procent", "nl", 0.4, 0.45, 0.5, "share", "range"),
+    ("€5.000-€6.000", "nl", 5_000, 5_500, 6_000, "EUR", "range"),
+    ("€ 5.000 - € 6.000", "nl", 5_000, 5_500, 6_000, "EUR", "range"),
+    ("5.000 euro-6.000 euro", "nl", 5_000, 5_500, 6_000, "EUR", "range"),
+    ("€5,000-€6,000", "en", 5_000, 5_500, 6_000, "EUR", "range"),
+    ("20%-30%", "en", 0.2, 0.25, 0.3, "share", "range"),
+    ("zo'n 40%-50%", "nl", 0.4 * (1 - T), 0.45, 0.5 * (1 + T), "share", "range"),
+    ("3 jaar-5 jaar", "nl", 3, 4, 5, "years", "range"),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "low", "value", "high", "unit", "qualifier"),
+    UNIT_RANGES,
+    ids=[r[0] for r in UNIT_RANGES],
+)
+def test_range_with_the_unit_sign_on_both_numbers_parses_as_a_range(
+    text: str, lang: str, low: float, value: float, high: float, unit: str, qualifier: str
+) -> None:
+    fig = parse_figure(text, lang=lang)
+    assert (fig.low, fig.value, fig.high) == pytest.approx((low, value, high))
+    assert (fig.unit, fig.qualifier) == (unit, qualifier)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("40%-50 euro", "conflicting units ['EUR', 'share']"),
+        ("€40-50%", "conflicting units ['EUR', 'share']"),
+        ("40 procent-50 euro", "conflicting units ['EUR', 'share']"),
+        ("50%-40%", "first number is larger than the second"),
+        ("ruim 40%-50%", "bound qualifier before a range"),
+        ("40%-50%-60%", "a second number '60'"),
+    ],
+)
+def test_range_with_mixed_or_misordered_units_raises(text: str, message: str) -> None:
+    with pytest.raises(FigureParseError) as info:
+        parse_figure(text)
+    assert message in info.value.problem
+
+
+@given(
+    a=st.integers(0, 10**6),
+    b=st.integers(0, 10**6),
+    spacing=st.sampled_from(["-", " - ", "–", " – "]),
+    unit=st.sampled_from([("", "%"), ("", " procent"), ("€", ""), ("€ ", ""), ("", " euro")]),
+)
+def test_unit_sign_on_the_first_number_gives_the_same_range_as_on_the_last(
+    a: int, b: int, spacing: str, unit: tuple[str, str]
+) -> None:
+    lo, hi = (_group(str(x), ".") for x in sorted((a, b)))
+    before, after = unit
+    both = parse_figure(f"{before}{lo}{after}{spacing}{before}{hi}{after}")
+    last_only = parse_figure(f"{before}{lo}{spacing}{hi}{after}" if after else f"{before}{lo}{spacing}{hi}")
+    assert both == Figure(both.text, last_only.interval, "range", last_only.unit, None)
+
+
+_PERIOD_WORDS = [
+    "het",
+    "de",
+    "the",
+    "in",
+    "van",
+    "of",
+    "sinds",
+    "tot",
+    "t/m",
+    "-",
+    "en",
+    "eerste",
+    "derde",
+    "laatste",
+    "last",
+    "next",
+    "kwartaal",
+    "quarter",
+    "helft",
+    "half",
+    "halfjaar",
+    "q3",
+    "q5",
+    "h1",
+    "h3",
+    "2015",
+    "0000",
+    "9999",
+    "2015kw03",
+    "winter",
+    "zomer",
+    "najaar",
+    "2015/2016",
+    "afgelopen",
+    "komende",
+    "jaar",
+    "jaren",
+    "maand",
+    "dit",
+    "vorig",
+    "jl",
+    "medio",
+    "eind",
+    "juni",
+    "drie",
+    "geleden",
+    "past",
+    "coming",
+    "year",
+]
+
+
+@given(
+    words=st.lists(st.sampled_from(_PERIOD_WORDS), max_size=6),
+    ref=st.dates(min_value=D(1, 1, 1), max_value=D(9999, 12, 31)),
+    lang=st.sampled_from(["nl", "en"]),
+)
+def test_any_sequence_of_period_words_gives_an_ordered_period_or_a_figure_parse_error(
+    words: list[str], ref: dt.date, lang: str
+) -> None:
+    try:
+        start, end = parse_period(" ".join(words), ref, lang=lang)
+    except FigureParseError:
+        return
+    assert start <= end

@@ -197,6 +197,19 @@ def test_synth_ratio_floor_keeps_exact_pre_fits_finite():
     assert a.summary()["synth"]["n_exact_pre_fits"] >= 1
 
 
+def test_synth_p_value_counts_fits_within_rounding_as_exact():
+    a = regional.analyse_region(real_jobs(), "CR39", "N", 2015, 2010, 2024)
+    s = a.summary()["synth"]
+    inf = a.synth_inference
+    within = inf.index[inf["pre_rmspe"] <= inf["pre_rmspe_floor"]]
+    assert set(a.placebo.exact_fits) == set(within) and s["n_exact_pre_fits"] == len(within)
+    # CR39 is matched before 2015 to within CBS rounding: it ties with every such region
+    assert s["exact_pre_fit"] is True
+    assert s["p_value"] == pytest.approx(len(within) / s["n_units"])
+    assert s["p_value"] >= s["p_value_floored"]
+    assert "cannot single it out" in regional.synth_text(a, "Zuid-Limburg")
+
+
 def test_analysis_refuses_years_outside_the_data_and_unknown_donors():
     jobs = real_jobs()
     with pytest.raises(ParameterError, match="years"):

@@ -253,8 +253,11 @@ def fit_synth(
       R Synth's and pysyncon's examples, which is how published results such as the Basque weights were found.
     - ``"wide"`` (default): the best of several quasi-Newton (BFGS) searches with the exact gradient of the
       outer loss, over V = softmax(theta), from equal weights, from the regression-based V (pysyncon's
-      'ols'), from ``v`` if given, and from ``n_random`` random points. On the Basque placebo units it reaches
-      a lower pre-period loss than pysyncon's search for every unit, in a fraction of the time.
+      'ols'), from ``v`` if given, and from ``n_random`` random points; then a derivative-free Powell search
+      from equal weights, and a BFGS polish of the best V. On the Basque placebo units it reaches a
+      pre-period loss no worse (by more than 1%) than the best of six pysyncon searches (Nelder-Mead, BFGS,
+      Powell, L-BFGS-B from 'equal' or 'ols'), and lower than pysyncon's default for every unit, in a
+      fraction of the time.
 
     Args:
         X1: predictors of the treated unit, shape (k,).
@@ -309,6 +312,12 @@ def fit_synth(
             minimize(
                 outer.loss_and_grad_softmax, theta0, jac=True, method="BFGS", options={"maxiter": maxiter}
             )
+        # The loss is only piecewise smooth in V (the donors' support changes), and the quasi-Newton searches
+        # can stall at a kink; Powell's line searches cross kinks. One Powell search from equal V, then a
+        # quasi-Newton polish of the best V found.
+        minimize(lambda x: outer.loss(norm(x)), equal, method="Powell")
+        theta0 = np.log(np.clip(outer.best[1], 1e-12, None))
+        minimize(outer.loss_and_grad_softmax, theta0, jac=True, method="BFGS", options={"maxiter": maxiter})
     else:
         raise ValueError(f"unknown search {search!r}; expected 'wide' or 'equal'")
     loss, v_best, w = outer.best

@@ -161,7 +161,11 @@ class PlaceboResult:
 
     Each placebo unit's donors are the other donors (the real treated unit is never a donor). The
     permutation p-value is the share of all units, the treated one included, whose post/pre RMSPE ratio is
-    at least the treated unit's; its smallest possible value is 1 / n_units.
+    at least the treated unit's; its smallest possible value is 1 / n_units. A unit fitted before treatment to
+    within ``precision`` (the data's own precision, e.g. its rounding) counts as fitted exactly: its ratio is
+    infinite and ties at the top. That makes the p-value a property of the data and the specification, not of
+    the optimiser: when many weight vectors fit a unit exactly, which one a solver returns (and its leftover
+    floating-point error) changes the finite ratios of such units but not this p-value.
 
     Attributes:
         treated, treatment_year: as in :class:`SynthResult`.
@@ -170,6 +174,8 @@ class PlaceboResult:
         pre_rmspe, post_rmspe: unit -> RMSPE before (fitting years) and after the treatment year.
         gaps: DataFrame year x unit of treated-minus-synthetic gaps.
         result: the fit of the real treated unit.
+        precision: unit -> pre-RMSPE at or below which the unit counts as fitted exactly (0 where not given;
+            floating-point noise of an exact fit always counts as exact).
     """
 
     treated: str
@@ -180,6 +186,7 @@ class PlaceboResult:
     post_rmspe: pd.Series
     gaps: pd.DataFrame
     result: SynthResult = field(repr=False)
+    precision: pd.Series | None = field(default=None, repr=False)
 
     @property
     def rank(self) -> int:
@@ -188,13 +195,13 @@ class PlaceboResult:
 
     @property
     def exact_fits(self) -> list[str]:
-        """Units whose pre-period is reproduced exactly (pre-RMSPE 0, ratio infinite).
+        """Units whose pre-period is reproduced exactly (to within ``precision``; ratio infinite).
 
         Many exact fits mean the pre-period is too short for the number of donors (e.g. 5 years, 39 donors):
         the ratio then cannot rank those units, and they tie at the top; the ratio p-value of an exactly fitted
         treated unit is simply their share. :attr:`p_value_post_rmspe` is the alternative statistic then.
         """
-        return [str(u) for u, v in self.pre_rmspe.items() if v == 0.0]
+        return [str(u) for u, v in self.ratios.items() if math.isinf(v)]
 
     @property
     def p_value_post_rmspe(self) -> float:
@@ -485,12 +492,18 @@ def placebo_test(
     predictors: pd.DataFrame | None = None,
     search: Search = "wide",
     n_jobs: int = 1,
+    precision: float | pd.Series | None = None,
 ) -> PlaceboResult:
     """In-space placebo test: refit with every donor as the 'treated' unit and rank the post/pre RMSPE ratios.
 
     Same arguments as :func:`synthetic_control`. ``n_jobs`` > 1 runs the placebo fits in that many processes
     when ``predictors`` are given (-1 = all cores); outcome-lag fits take well under a millisecond each, so
     they always run in this process (starting processes would cost more than the fits).
+
+    ``precision`` (one number, or a Series unit -> number, in outcome units): a unit whose pre-RMSPE is at or
+    below it counts as fitted exactly (ratio infinite). Pass the data's rounding error (CBS rounds jobs to
+    100): a closer fit is not a real fit, and without it the ranks of such units, and so the p-value, are set
+    by which of many exact solutions the optimiser returns.
 
     The p-value answers: if the treatment had no effect, how often would a unit chosen at random show a
     post/pre ratio at least as large as the treated unit's? It is not a sampling p-value, and with J donors
@@ -524,6 +537,8 @@ def placebo_test(
     pre_r = pd.Series([main.pre_rmspe, *[o[1] for o in outputs]], index=gaps.columns, name="pre_rmspe")
     post_r = pd.Series([main.post_rmspe, *[o[2] for o in outputs]], index=gaps.columns, name="post_rmspe")
     ratios = pd.Series([main.post_pre_ratio, *[o[3] for o in outputs]], index=gaps.columns, name="ratio")
+    prec = _precision(precision, units)
+    ratios = ratios.mask(pre_r <= prec, math.inf)
     p_value = float((ratios >= ratios[treated]).sum() / len(ratios))
     return PlaceboResult(
         treated=treated,
@@ -534,7 +549,36 @@ def placebo_test(
         post_rmspe=post_r,
         gaps=gaps,
         result=main,
+        precision=prec,
     )
+
+
+def _precision(precision: float | pd.Series | None, units: list[str]) -> pd.Series:
+    """``precision`` as a non-negative Series over ``units`` (0 where not given)."""
+    if precision is None:
+        return pd.Series(0.0, index=units, name="precision")
+    if isinstance(precision, pd.Series):
+        prec = precision.reindex(units)
+        missing = [u for u in units if pd.isna(prec.get(u))]
+        if missing:
+            raise ParameterError(
+                "precision missing for some units",
+                field="precision",
+                value=missing,
+                expected="a number per unit",
+            )
+    else:
+        prec = pd.Series(float(precision), index=units)
+    prec = prec.astype(float).rename("precision")
+    bad = prec[~np.isfinite(prec.to_numpy()) | (prec.to_numpy() < 0)]
+    if len(bad):
+        raise ParameterError(
+            "precision must be finite and non-negative",
+            field="precision",
+            value={str(k): float(v) for k, v in bad.items()},
+            expected="numbers >= 0 in outcome units",
+        )
+    return prec
 
 
 # ------------------------------------------------------------------------------ Basque reference case
