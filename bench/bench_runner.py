@@ -80,7 +80,7 @@ def pick_grid(notebook: Path) -> tuple[str, list[str]]:
     for p in schema.parameters:
         if p.name in ("region", "treated"):
             try:
-                from ccresearch.regions import corop_codes
+                from ccresearch.sources.regions import corop_codes
 
                 codes = [c for c in corop_codes() if c != p.default]
                 candidates.append((p.name, codes[:SWEEP_SIZE]))

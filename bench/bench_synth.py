@@ -39,17 +39,17 @@ import time
 import numpy as np
 import pandas as pd
 
-from ccresearch.methods.synth import (
+from ccresearch.analysis.methods.synth import (
     BASQUE,
     BASQUE_MEAN_PREDICTORS,
     BASQUE_SECTORS,
     basque_inputs,
     placebo_test,
-    read_basque,
     synthetic_control,
 )
+from ccresearch.analysis.regional import rounding_floor
 from ccresearch.paths import ROOT, shared_dir
-from ccresearch.regional import rounding_floor
+from ccresearch.sources.reference import read_basque
 
 COROP_CSV = "data/cbs/83582NED/cbs_83582NED_corop_banen_total_N_2010_2024_wide.csv"
 RESULTS = ROOT / "bench" / "results" / "synth.json"

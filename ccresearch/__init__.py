@@ -12,40 +12,41 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-__version__ = "0.1.0"
+from ccresearch._version import __version__ as __version__
 
 # public name -> module that defines it (relative to this package)
 _EXPORTS: dict[str, str] = {
-    # data access (evidence base)
-    "load_facts": "data",
-    "load_events": "data",
-    "load_sources": "data",
-    "load_conflicts": "data",
-    "load_regional_jobs": "data",
-    "load_regions": "data",
-    "load_coverage": "data",
+    # data access (the processed tables; built first when missing or stale)
+    "load_facts": "build.loaders",
+    "load_events": "build.loaders",
+    "load_sources": "build.loaders",
+    "load_conflicts": "build.loaders",
+    "load_regional_jobs": "build.loaders",
+    "load_regions": "build.loaders",
+    "load_coverage": "build.loaders",
+    "load_reference_panel": "build.loaders",
     # figures as written -> intervals
     "parse_figure": "parse",
     "parse_period": "parse",
     "parse_date": "parse",
     "Figure": "parse",
     "FigureParseError": "parse",
-    "Interval": "figures",
-    "interval_sum": "figures",
+    "Interval": "core.interval",
+    "interval_sum": "core.interval",
+    "Cited": "core.cited",
     # notebook results
-    "record": "results",
+    "record": "runner.results",
     # spend against outcomes (cost ratios as intervals)
-    "Ratio": "metrics",
-    "Cited": "metrics",
-    "cost_per": "metrics",
-    "net_cost": "metrics",
+    "Ratio": "analysis.spend",
+    "cost_per": "analysis.spend",
+    "net_cost": "analysis.spend",
     # regional job growth (methods and the analysis of one region)
-    "analyse_region": "regional",
-    "shift_share": "methods.shiftshare",
-    "difference_in_differences": "methods.did",
-    "event_study": "methods.did",
-    "synthetic_control": "methods.synth",
-    "placebo_test": "methods.synth",
+    "analyse_region": "analysis.regional",
+    "shift_share": "analysis.methods.shiftshare",
+    "difference_in_differences": "analysis.methods.did",
+    "event_study": "analysis.methods.did",
+    "synthetic_control": "analysis.methods.synth",
+    "placebo_test": "analysis.methods.synth",
 }
 
 __all__ = sorted([*_EXPORTS, "__version__"])

@@ -35,7 +35,7 @@ def raw_copy(tmp_path: Path, raw_dir: Path) -> Path:
 @pytest.fixture(scope="session")
 def processed_dir(tmp_path_factory: pytest.TempPathFactory, raw_dir: Path) -> Path:
     """Processed data built once per test session into a temporary folder."""
-    from ccresearch.build import build
+    from ccresearch.build.pipeline import build
 
     out = tmp_path_factory.mktemp("processed") / "processed"
     build(raw_dir, out)

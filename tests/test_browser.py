@@ -52,7 +52,7 @@ def fixture_reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("CCRESEARCH_REPORTS", str(root))
         sweep = subprocess.run(
-            [sys.executable, "-m", "ccresearch.runner", "sweep", str(FIXTURES / "ok.ipynb"), "--grid", "n=3,9",
+            [sys.executable, "-m", "ccresearch", "sweep", str(FIXTURES / "ok.ipynb"), "--grid", "n=3,9",
              "-p", "style", "line", "-j", "2"],
             capture_output=True, text=True, timeout=120, check=False, env=os.environ.copy(),
         )  # fmt: skip

@@ -11,10 +11,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-import ccresearch.build as build_mod
-from ccresearch.catalog import sha256_of, write_sidecar
+import ccresearch.build.pipeline as build_mod
 from ccresearch.cli import main
 from ccresearch.errors import ChecksumMismatch, InputError
+from ccresearch.sources.catalog import sha256_of, write_sidecar
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from ccresearch import catalog
 from ccresearch.cli import main
 from ccresearch.errors import ChecksumMismatch, InputError
+from ccresearch.sources import catalog
 
 
 def test_every_raw_file_has_a_sidecar_whose_checksum_matches(raw_dir: Path) -> None:

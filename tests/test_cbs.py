@@ -13,10 +13,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ccresearch import cbs
-from ccresearch.catalog import verify_all
 from ccresearch.cli import main
 from ccresearch.errors import InputError
+from ccresearch.sources import cbs, statline
+from ccresearch.sources.catalog import verify_all
 
 RECORDED = "cbs/83583NED"
 PAGE = 2500
@@ -104,7 +104,7 @@ def test_fetch_keeps_codes_pages_and_writes_verified_sidecars(
     tmp_path: Path, replay: tuple[str, _Replay]
 ) -> None:
     url, state = replay
-    folder = cbs.fetch_table("83583NED", out=tmp_path, catalog_url=url)
+    folder = statline.fetch_table("83583NED", out=tmp_path, catalog_url=url)
     assert folder == tmp_path / "83583NED"
     assert (folder / "TypedDataSet.json").exists()
     data_requests = [r for r in state.requests if "TypedDataSet" in r]
@@ -127,7 +127,7 @@ def test_fetch_keeps_codes_pages_and_writes_verified_sidecars(
 
 def test_fetch_passes_the_filter_to_the_server(tmp_path: Path, replay: tuple[str, _Replay]) -> None:
     url, state = replay
-    cbs.fetch_table("83583NED", out=tmp_path, catalog_url=url, filters="Perioden eq '2019JJ00'")
+    statline.fetch_table("83583NED", out=tmp_path, catalog_url=url, filters="Perioden eq '2019JJ00'")
     typed = [r for r in state.requests if "TypedDataSet" in r]
     assert "%24filter=Perioden+eq+%272019JJ00%27" in typed[
         0
@@ -138,11 +138,11 @@ def test_failed_download_leaves_the_previous_table_in_place(
     tmp_path: Path, replay: tuple[str, _Replay]
 ) -> None:
     url, state = replay
-    folder = cbs.fetch_table("83583NED", out=tmp_path, catalog_url=url)
+    folder = statline.fetch_table("83583NED", out=tmp_path, catalog_url=url)
     before = {p.name: p.read_bytes() for p in folder.iterdir()}
     state.fail.add("TypedDataSet")
     with pytest.raises(Exception, match="500"):
-        cbs.fetch_table("83583NED", out=tmp_path, catalog_url=url)
+        statline.fetch_table("83583NED", out=tmp_path, catalog_url=url)
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["83583NED"]
 
@@ -157,7 +157,7 @@ def test_fetch_cbs_command_prints_the_folder(
 
 def test_fetch_rejects_a_malformed_table_id(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="not a CBS table id"):
-        cbs.fetch_table("83583 NED", out=tmp_path)
+        statline.fetch_table("83583 NED", out=tmp_path)
     assert main(["fetch-cbs", "nonsense", "--out", str(tmp_path)]) == 2
 
 
@@ -227,7 +227,7 @@ def test_fetch_never_overwrites_raw_files_it_did_not_write(
     folder.mkdir()
     (folder / "transcription_wide.csv").write_text("a\n1\n", encoding="utf-8")
     with pytest.raises(InputError, match="never overwritten") as err:
-        cbs.fetch_table("83583NED", out=tmp_path, catalog_url=url)
+        statline.fetch_table("83583NED", out=tmp_path, catalog_url=url)
     assert "transcription_wide.csv" in str(err.value)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["83583NED"]
     assert [p.name for p in folder.iterdir()] == ["transcription_wide.csv"]

@@ -11,9 +11,10 @@ import pandas as pd
 import pytest
 from test_regional import real_jobs
 
-from ccresearch import regional
+from ccresearch.analysis import regional
+from ccresearch.analysis.methods.did import difference_in_differences, event_study
 from ccresearch.errors import ParameterError
-from ccresearch.methods.did import difference_in_differences, event_study
+from ccresearch.report import methods as rm
 
 matplotlib.use("Agg")
 
@@ -113,8 +114,8 @@ def test_plots_draw_on_the_given_axis():
 
     panel = synthetic_panel()
     fig, (ax1, ax2) = plt.subplots(1, 2)
-    difference_in_differences(panel, "R00", 2015, placebo=False).plot(ax1)
-    event_study(panel, "R00", 2015).plot(ax2)
+    rm.did_paths(difference_in_differences(panel, "R00", 2015, placebo=False), ax1)
+    rm.event_study_coefficients(event_study(panel, "R00", 2015), ax2)
     assert len(ax1.lines) >= 2 and ax2.has_data()
     plt.close(fig)
 
@@ -134,7 +135,7 @@ def test_bad_parameters_are_named():
 def test_absorbed_fixed_effects_equal_the_dummy_variable_regression_in_statsmodels():
     import statsmodels.formula.api as smf
 
-    from ccresearch.methods.did import _fit, prepare_panel
+    from ccresearch.analysis.methods.did import _fit, prepare_panel
 
     panel = synthetic_panel(effect=1.0, n_regions=6, seed=5)
     long, _ = prepare_panel(panel, "R00", 2015)

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ccresearch.figures import Interval, interval_sum
+from ccresearch.core.interval import Interval, interval_sum
 
 INF = math.inf
 _finite = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, allow_infinity=False)

@@ -13,9 +13,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ccresearch import metrics as m
+from ccresearch.analysis import spend as m
+from ccresearch.core.interval import Interval
 from ccresearch.errors import ParameterError
-from ccresearch.figures import Interval
+from ccresearch.report import spend as rs
 
 INF = math.inf
 
@@ -132,7 +133,7 @@ def test_ratio_to_dict_keeps_inf_for_record_to_write_as_null() -> None:
         "EUR/participant",
         ["src"],
     )
-    from ccresearch.results import to_json
+    from ccresearch.runner.results import to_json
 
     assert to_json(d)["high"] is None
 
@@ -163,12 +164,12 @@ def test_sensitivity_varies_one_share_and_keeps_the_others() -> None:
 
 
 def test_describe_interval_says_at_least_at_most_and_unknown() -> None:
-    assert m.describe_interval(Interval(2661.2, 2661.2, INF)) == "at least €2,661"
-    assert m.describe_interval(Interval(0, 800, 800), kind="count") == "at most 800"
-    assert m.describe_interval(Interval(0, 0.5, 0.5), kind="share") == "at most 50%"
-    assert m.describe_interval(Interval(153, 170, 187), kind="count") == "170 (153 to 187)"
-    assert m.describe_interval(None, "nl") == "onbekend"
-    assert m.describe_interval(Interval.exact(921.19), "nl") == "€ 921"
+    assert rs.describe_interval(Interval(2661.2, 2661.2, INF)) == "at least €2,661"
+    assert rs.describe_interval(Interval(0, 800, 800), kind="count") == "at most 800"
+    assert rs.describe_interval(Interval(0, 0.5, 0.5), kind="share") == "at most 50%"
+    assert rs.describe_interval(Interval(153, 170, 187), kind="count") == "170 (153 to 187)"
+    assert rs.describe_interval(None, "nl") == "onbekend"
+    assert rs.describe_interval(Interval.exact(921.19), "nl") == "€ 921"
 
 
 def test_period_years_counts_whole_years_of_a_period() -> None:
@@ -255,7 +256,7 @@ def test_customer_service_valley_deadweight_one_half_doubles_net_cost_per_job(fa
 
 
 def test_inflow_programmes_show_spend_as_unknown(facts: pd.DataFrame) -> None:
-    table = m.inflow_programmes(facts)
+    table = rs.inflow_programmes(facts)
     assert len(table) == len(m.INFLOW_PROGRAMMES)
     assert set(table["Spend"]) == {"unknown"}
     aan_zet = table.set_index("Programme").loc["Aan Zet (VANAD Academy)"]

@@ -10,9 +10,10 @@ import matplotlib
 import nbformat
 import pytest
 
-from ccresearch import paths, plots
+from ccresearch import paths
 from ccresearch.errors import ParameterError
-from ccresearch.results import RESULTS_MIME
+from ccresearch.report import plots
+from ccresearch.runner.results import RESULTS_MIME
 
 matplotlib.use("Agg")
 

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from ccresearch import paths
-from ccresearch.results import RESULTS_MIME
+from ccresearch.runner.results import RESULTS_MIME
 
 pytestmark = pytest.mark.slow
 

@@ -9,8 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ccresearch import paths, regional
+from ccresearch import paths
+from ccresearch.analysis import regional
 from ccresearch.errors import InputError, ParameterError
+from ccresearch.report import regional as rr
 
 WIDE = "data/cbs/83582NED/cbs_83582NED_corop_banen_total_N_2010_2024_wide.csv"
 SECTOR_OF_KEY = {"T001081": "total", "410200": "N", "300010": "M-N", "403300": "M"}
@@ -207,7 +209,7 @@ def test_synth_p_value_counts_fits_within_rounding_as_exact():
     assert s["exact_pre_fit"] is True
     assert s["p_value"] == pytest.approx(len(within) / s["n_units"])
     assert s["p_value"] >= s["p_value_floored"]
-    assert "cannot single it out" in regional.synth_text(a, "Zuid-Limburg")
+    assert "cannot single it out" in rr.synth_text(a, "Zuid-Limburg")
 
 
 def test_analysis_refuses_years_outside_the_data_and_unknown_donors():
@@ -259,10 +261,8 @@ def test_target_check_sets_synthetic_facts_against_the_region_data():
     assert row["observed_change"] == pytest.approx(a.jobs.loc[2020, "CR39"] - a.jobs.loc[2015, "CR39"])
     assert np.isfinite(row["synth_gap_jobs"]) and row["placebo_gap_jobs_p90"] > 0
     assert regional.later_claims(a, facts)["value_text"].tolist() == ["ruim 7000"]
-    text = regional.target_text(check, a, "Zuid-Limburg", facts)
+    text = rr.target_text(check, a, "Zuid-Limburg", facts)
     assert "+1,000 jobs" in text and "ruim 7000" in text
     other = regional.analyse_region(real_jobs(), "CR17", "N", 2015, 2010, 2024, synth=False)
     assert regional.target_check(other, facts).empty
-    assert "concern CR39" in regional.target_text(
-        regional.target_check(other, facts), other, "Utrecht", facts
-    )
+    assert "concern CR39" in rr.target_text(regional.target_check(other, facts), other, "Utrecht", facts)

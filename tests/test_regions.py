@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from ccresearch import regions
 from ccresearch.errors import InputError
+from ccresearch.sources import regions
 
 
 def test_all_forty_corop_regions_have_codes_and_names(raw_dir: Path) -> None:
@@ -71,5 +71,11 @@ def test_limburg_file_that_disagrees_with_the_mapping_is_an_input_error(raw_copy
     assert err.value.field == "COROP_code" and err.value.value == "CR38"
 
 
-def test_jobs_years_come_from_the_data(raw_dir: Path, tmp_path: Path) -> None:
-    assert regions.jobs_years(processed=tmp_path, raw=raw_dir) == (2010, 2024)
+def test_jobs_years_come_from_the_processed_data(
+    processed_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ccresearch.runner import domains
+
+    monkeypatch.setenv("CCRESEARCH_PROCESSED", str(processed_dir))
+    assert domains.jobs_years() == (2010, 2024)
+    assert "CR39" in domains.jobs_regions() and "CR99" in domains.jobs_regions()

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from ccresearch.cli import main as runner_main
 from ccresearch.errors import InputError, ParameterError
 from ccresearch.runner import cache, domains
-from ccresearch.runner.cli import main as runner_main
 from ccresearch.runner.params import ParamType, coerce, parse_parameters, read_schema, resolve_values
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
@@ -23,7 +23,7 @@ REGIONS = FIXTURES / "region_parameters.ipynb"
 @pytest.fixture
 def fake_regions(monkeypatch: pytest.MonkeyPatch) -> None:
     """Region lookups against a two-region synthetic table, jobs data 2010-2024."""
-    from ccresearch import regions
+    from ccresearch.sources import regions
 
     table = {"cr39": "CR39", "zuid-limburg": "CR39", "cr01": "CR01", "oost-groningen": "CR01", "cr02": "CR02"}
 
@@ -36,7 +36,7 @@ def fake_regions(monkeypatch: pytest.MonkeyPatch) -> None:
             ) from None
 
     monkeypatch.setattr(regions, "resolve_region", resolve_region)
-    monkeypatch.setattr(regions, "jobs_years", lambda: (2010, 2024))
+    monkeypatch.setattr(domains, "jobs_years", lambda: (2010, 2024))
 
 
 def test_schema_lists_every_parameter_with_type_default_and_help() -> None:

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 import ccresearch
-from ccresearch import results
-from ccresearch.runner.cli import given_parameters
+from ccresearch.cli.runs import given_parameters
+from ccresearch.runner import results
 from ccresearch.runner.export import collect_results, strip_external, without_results
 from ccresearch.runner.params import read_schema
 

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from ccresearch.cli import main as runner_main
 from ccresearch.errors import InputError
-from ccresearch.runner import cache
-from ccresearch.runner.cli import main as runner_main
+from ccresearch.runner import cache, domains
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 OK = FIXTURES / "ok.ipynb"
@@ -131,7 +131,7 @@ def test_failing_cell_exits_1_names_cell_and_keeps_last_report(tmp_path: Path) -
 def test_region_parameter_is_injected_as_canonical_code(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from ccresearch import regions
+    from ccresearch.sources import regions
 
     codes = {"oost-groningen": "CR01", "zuid-limburg": "CR39", "cr39": "CR39"}
 
@@ -141,7 +141,7 @@ def test_region_parameter_is_injected_as_canonical_code(
         return codes[value.lower()]
 
     monkeypatch.setattr(regions, "resolve_region", resolve_region)
-    monkeypatch.setattr(regions, "jobs_years", lambda: (2010, 2024))
+    monkeypatch.setattr(domains, "jobs_years", lambda: (2010, 2024))
     notebook = FIXTURES / "region_parameters.ipynb"
     rc, _out, err = run_cli("run", notebook, "-p", "region", "Oost-Groningen", "--reports-dir", tmp_path)
     assert rc == 0, err
@@ -159,7 +159,7 @@ def test_sweep_rejects_bad_grid_value_before_any_run(tmp_path: Path) -> None:
 
 def test_sweep_runs_every_combination_in_parallel_processes(tmp_path: Path) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "ccresearch.runner", "sweep", str(OK), "--grid", "n=2,3", "--grid", "style=bar,line",
+        [sys.executable, "-m", "ccresearch", "sweep", str(OK), "--grid", "n=2,3", "--grid", "style=bar,line",
          "-p", "show_table", "false", "-j", "2", "--reports-dir", str(tmp_path)],
         capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip

@@ -13,9 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_regional import real_jobs
 
-from ccresearch import regional
+from ccresearch.analysis import regional
+from ccresearch.analysis.methods.shiftshare import shift_share, shift_share_all
 from ccresearch.errors import InputError, ParameterError
-from ccresearch.methods.shiftshare import shift_share, shift_share_all
+from ccresearch.report import methods as rm
 
 matplotlib.use("Agg")
 
@@ -88,7 +89,7 @@ def test_to_dict_is_json_and_plot_draws_four_bars():
     data = json.loads(json.dumps(res.to_dict()))
     assert data["totals"]["actual"] == pytest.approx(30.0)
     fig, ax = plt.subplots()
-    res.plot(ax, sector="Y")
+    rm.shift_share_bars(res, ax, sector="Y")
     assert len(ax.patches) == 4
     plt.close(fig)
 

@@ -11,18 +11,19 @@ import pandas as pd
 import pytest
 from scipy.optimize import Bounds, LinearConstraint, minimize
 
-from ccresearch.errors import InputError, ParameterError
-from ccresearch.methods.synth import (
+from ccresearch.analysis.methods.synth import (
     BASQUE,
     basque_inputs,
     closest_donor_optimum,
     fit_synth,
     placebo_test,
-    read_basque,
     simplex_least_squares,
     synthetic_control,
 )
+from ccresearch.errors import InputError, ParameterError
 from ccresearch.paths import shared_dir
+from ccresearch.report import methods as rm
+from ccresearch.sources.reference import read_basque
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
@@ -282,10 +283,10 @@ def test_to_dict_is_json_and_keeps_only_weights_above_a_thousandth():
 def test_plots_draw_on_the_given_axis():
     res = synthetic_control(synthetic_panel(effect=2.0), "T", 2010)
     fig, (a1, a2, a3) = plt.subplots(1, 3)
-    assert res.plot(a1) is a1 and len(a1.lines) >= 3
-    assert res.plot_gap(a2) is a2 and len(a2.lines) >= 2
+    assert rm.synth_paths(res, a1) is a1 and len(a1.lines) >= 3
+    assert rm.synth_gap(res, a2) is a2 and len(a2.lines) >= 2
     pl = placebo_test(synthetic_panel(effect=2.0), "T", 2010)
-    assert pl.plot(a3) is a3 and len(a3.lines) >= 9
+    assert rm.placebo_gaps(pl, a3) is a3 and len(a3.lines) >= 9
     plt.close(fig)
 
 

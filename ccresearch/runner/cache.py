@@ -6,7 +6,6 @@ and the library source are unchanged since the last successful run in the same f
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import re
@@ -14,7 +13,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .. import paths
+from ccresearch import paths
+from ccresearch.fingerprint import library_hash
 
 SLUG_MAX = 80
 _UNSAFE = re.compile(r"[^A-Za-z0-9._+-]+")
@@ -70,19 +70,6 @@ def manifest_hash() -> str:
         return short_hash((paths.processed_dir() / "manifest.json").read_bytes(), 16)
     except FileNotFoundError:
         return "missing"
-
-
-@functools.lru_cache(maxsize=1)
-def library_hash() -> str:
-    """Hash of the ccresearch package source files (any change to the library invalidates the cache)."""
-    digest = hashlib.sha256()
-    for path in sorted(paths.PACKAGE_DIR.rglob("*.py")):
-        if "__pycache__" in path.parts:
-            continue
-        digest.update(path.relative_to(paths.PACKAGE_DIR).as_posix().encode())
-        digest.update(b"\0")
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
 
 
 def cache_key(

@@ -1,10 +1,10 @@
 """Domain checks for notebook parameters, keyed by parameter NAME, so notebooks never repeat them.
 
 - ``region``, ``treated``: a region that exists and has regional jobs data, normalised to its canonical code
-  (:func:`ccresearch.regions.resolve_region`, :func:`ccresearch.regions.jobs_regions`); ``donors``: a list of
+  (:func:`ccresearch.sources.regions.resolve_region`, :func:`jobs_regions`); ``donors``: a list of
   such regions.
 - ``start_year``, ``end_year``, ``treatment_year``: inside the years of the regional jobs data
-  (:func:`ccresearch.regions.jobs_years`); ``since_year``: 1990 up to the current year.
+  (:func:`jobs_years`); ``since_year``: 1990 up to the current year.
 - ``deadweight``, ``displacement``, ``substitution``: 0 up to (not including) 1 (gross-to-net shares: at 1 nothing
   is additional); any name ending in ``_share``: 0 to 1.
 - ``language``: en or nl.
@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, ParameterError
+from ccresearch.errors import InputError, ParameterError
 
 REGION_NAMES = frozenset({"region", "treated"})
 REGION_LIST_NAMES = frozenset({"donors"})
@@ -35,7 +35,7 @@ MIN_PRE_YEARS = 2  # years before the treatment year: the pre-trend test needs t
 
 
 def _regions() -> Any:
-    from .. import regions
+    from ccresearch.sources import regions
 
     return regions
 
@@ -62,7 +62,7 @@ def _resolve_region(name: str, value: str, where: str | None) -> str:
             value=value,
             expected="a COROP region (or a gemeente/provincie where the jobs data has them), e.g. CR39",
         )
-    with_data = _regions().jobs_regions()
+    with_data = jobs_regions()
     if with_data and code not in with_data:
         levels = sorted({table[c].level for c in with_data if c in table} - {"country", "unclassified"})
         raise ParameterError(
@@ -73,6 +73,26 @@ def _resolve_region(name: str, value: str, where: str | None) -> str:
             expected=f"a region with jobs data: levels {', '.join(levels)} (e.g. CR39, Zuid-Limburg)",
         )
     return code
+
+
+def jobs_regions() -> frozenset[str]:
+    """Codes of the regions that have regional jobs data (from the processed data's manifest)."""
+    from ccresearch.build.loaders import data_summary
+
+    return frozenset(data_summary().get("regional_jobs_regions", []))
+
+
+def jobs_years() -> tuple[int, int]:
+    """First and last year of the regional jobs data (from the processed data's manifest)."""
+    from ccresearch.build.loaders import data_summary
+
+    years = data_summary().get("regional_jobs_years")
+    if not years:
+        raise ParameterError(
+            "the processed data has not been built yet",
+            expected="run `ccresearch build` (run, sweep and reports build it first)",
+        )
+    return int(years[0]), int(years[1])
 
 
 def is_share(name: str) -> bool:
@@ -125,7 +145,7 @@ def check_value(
             )
         return codes
     if name in DATA_YEAR_NAMES and isinstance(value, int):
-        first, last = (years or _regions().jobs_years)()
+        first, last = (years or jobs_years)()
         if not first <= value <= last:
             raise ParameterError(
                 "year outside the regional jobs data",
@@ -232,7 +252,7 @@ def check_all(
 
     def years() -> Any:
         if not years_cache:
-            years_cache.append(_regions().jobs_years())
+            years_cache.append(jobs_years())
         return years_cache[0]
 
     for name, value in values.items():

@@ -28,10 +28,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import __version__, paths
-from ..results import headline
-from . import cache
-from .params import load_notebook_json, overrides, read_schema, resolve_values
+from ccresearch import paths
+from ccresearch._version import __version__
+from ccresearch.runner import cache
+from ccresearch.runner.params import load_notebook_json, overrides, read_schema, resolve_values
+from ccresearch.runner.results import headline
 
 KERNEL_NAME = "python3"
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
@@ -255,7 +256,7 @@ def _kernel(workdir: str) -> Iterator[Any]:
 
 
 def _warm_exporter() -> None:
-    from .export import warm
+    from ccresearch.runner.export import warm
 
     with contextlib.suppress(Exception):  # a problem here shows up again, loudly, at export time
         warm()
@@ -323,7 +324,7 @@ def execute(plan: RunPlan, *, force: bool = False, timeout: float | None = None)
             except Exception as exc:  # kernel died, timeout, unreadable notebook...
                 raise RunFailed(f"{plan.stem}: run failed: {type(exc).__name__}: {exc}") from exc
         warm.join()
-        from .export import collect_results, export_html
+        from ccresearch.runner.export import collect_results, export_html
 
         results = collect_results(nb)
         end = _utc_now()

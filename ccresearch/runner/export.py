@@ -17,7 +17,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from ..results import RESULTS_MIME
+from ccresearch.runner.results import RESULTS_MIME
 
 TEMPLATE_FILE = "ccresearch_report.html.j2"
 

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from .. import paths
-from .execute import FAILED_DIR
+from ccresearch import paths
+from ccresearch.runner.execute import FAILED_DIR
 
 INDEX_CSS = """
 body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 0; color: #222; }

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import ParameterError
+from ccresearch.errors import ParameterError
 
 SCALARS = ("str", "int", "float", "bool")
 _TRUE = {"true", "yes", "on", "1"}
@@ -410,7 +410,7 @@ def resolve_values(schema: Schema, given: Mapping[str, Any], *, check_domains: b
 
     Unknown names, wrong types and values outside their domain raise :class:`ParameterError`.
     """
-    from .domains import check_all
+    from ccresearch.runner.domains import check_all
 
     values = schema.defaults()
     for name, raw in given.items():

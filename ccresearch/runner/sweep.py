@@ -13,11 +13,11 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from .. import paths
-from ..errors import ParameterError
-from .domains import check_value
-from .execute import RunPlan, RunResult, cached_result, execute_dict, plan_run
-from .params import coerce, read_schema
+from ccresearch import paths
+from ccresearch.errors import ParameterError
+from ccresearch.runner.domains import check_value
+from ccresearch.runner.execute import RunPlan, RunResult, cached_result, execute_dict, plan_run
+from ccresearch.runner.params import coerce, read_schema
 
 NOTEBOOK_PATTERN = "[0-9]*.ipynb"
 
@@ -200,10 +200,10 @@ def run_all_notebooks(
 
     Returns the runs and the path of ``index.html``.
     """
-    from .index import write_index
+    from ccresearch.runner.index import write_index
 
     if build:
-        from ..build import ensure_built
+        from ccresearch.build.pipeline import ensure_built
 
         ensure_built()
     root = Path(reports_root).resolve() if reports_root is not None else paths.reports_dir()

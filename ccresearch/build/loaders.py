@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import paths
+from ccresearch import paths
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 def _load(name: str, processed: Path | None = None, *, build: bool = True) -> pd.DataFrame:
     import pandas as pd
 
-    from .build import ensure_built
+    from ccresearch.build.pipeline import ensure_built
 
     if build and processed is None:
         ensure_built()
@@ -62,3 +62,28 @@ def load_regional_jobs(processed: Path | None = None) -> pd.DataFrame:
 def load_regions(processed: Path | None = None) -> pd.DataFrame:
     """Every region code with name, level, and its COROP and provincie where known."""
     return _load("regions", processed)
+
+
+def load_reference_panel(name: str = "basque") -> pd.DataFrame:
+    """A reference panel from ``data/raw/reference`` (``basque``: Abadie & Gardeazabal 2003, long format)."""
+    from ccresearch.errors import ParameterError
+    from ccresearch.sources.reference import read_basque
+
+    if name != "basque":
+        raise ParameterError("unknown reference panel", field="name", value=name, expected="'basque'")
+    return read_basque()
+
+
+def data_summary(processed: Path | None = None) -> dict:
+    """The summary of the processed data (years and regions of the regional jobs, counts) from its manifest.
+
+    Empty when the data has not been built; the runner builds it before planning runs.
+    """
+    import json
+
+    manifest = (processed or paths.processed_dir()) / "manifest.json"
+    try:
+        return json.loads(manifest.read_text(encoding="utf-8")).get("summary", {})
+    except (OSError, ValueError):
+        return {}
+

@@ -14,13 +14,12 @@ naming the file when the bytes changed. ``ccresearch sidecar FILE`` writes or re
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import hashlib
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .errors import ChecksumMismatch, InputError
+from ccresearch.errors import ChecksumMismatch, InputError
+from ccresearch.fingerprint import sha256_of
 
 SIDECAR_SUFFIX = ".meta.yaml"
 SIDECAR_FIELDS = ("origin", "licence", "retrieved", "sha256", "description")
@@ -37,15 +36,6 @@ class Sidecar:
     retrieved: str
     sha256: str
     description: str = ""
-
-
-def sha256_of(path: Path) -> str:
-    """Hex sha256 of a file's bytes."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def sidecar_path(path: Path) -> Path:
@@ -161,30 +151,3 @@ def write_sidecar(
     tmp.write_text(yaml.safe_dump(asdict(sidecar), sort_keys=False, allow_unicode=True), encoding="utf-8")
     tmp.replace(side)
     return sidecar
-
-
-def _cmd_sidecar(args: argparse.Namespace) -> int:
-    for name in args.files:
-        path = Path(name)
-        if not path.is_file():
-            raise InputError("no such file", file=path, expected="an existing raw data file")
-        sidecar = write_sidecar(
-            path,
-            origin=args.origin,
-            licence=args.licence,
-            retrieved=args.retrieved,
-            description=args.description,
-        )
-        print(f"{sidecar_path(path)}  sha256 {sidecar.sha256[:12]}…")
-    return 0
-
-
-def register(sub: argparse._SubParsersAction) -> None:
-    """Add the ``sidecar`` sub-command."""
-    p = sub.add_parser("sidecar", help="write or refresh the provenance sidecar (sha256) of raw files")
-    p.add_argument("files", nargs="+", help="raw data files")
-    p.add_argument("--origin", help="where the file comes from (citation, address)")
-    p.add_argument("--licence", help="licence of the content")
-    p.add_argument("--retrieved", help="date retrieved, ISO (default: today, or as recorded)")
-    p.add_argument("--description", help="one line on what the file holds")
-    p.set_defaults(func=_cmd_sidecar)

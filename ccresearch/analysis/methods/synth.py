@@ -39,21 +39,19 @@ import os
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError, ParameterError
-from ..paths import raw_dir, shared_dir
-from ._synth_solver import (
+from ccresearch.analysis.methods._synth_solver import (
     SynthFit,
     closest_donor_optimum,
     fit_synth,
     predictor_scale,
     simplex_least_squares,
 )
+from ccresearch.errors import InputError, ParameterError
 
 __all__ = [
     "BASQUE",
@@ -63,7 +61,6 @@ __all__ = [
     "basque_inputs",
     "fit_synth",
     "placebo_test",
-    "read_basque",
     "simplex_least_squares",
     "synthetic_control",
 ]
@@ -116,25 +113,6 @@ class SynthResult:
     def post_years(self) -> list[int]:
         """Years counted as post-treatment."""
         return [int(y) for y in self.path.index if y >= self.treatment_year]
-
-    def plot(self, ax: Any, *, treated_label: str | None = None) -> Any:
-        """Treated and synthetic paths with a dashed line at the treatment year, on ``ax``; returns ``ax``."""
-        years = self.path.index
-        ax.plot(years, self.path["treated"], color="C0", lw=2, label=treated_label or str(self.treated))
-        ax.plot(years, self.path["synthetic"], color="C1", lw=2, ls="--", label="synthetic control")
-        ax.axvline(self.treatment_year - 0.5, color="0.4", ls=":", lw=1)
-        ax.set_xlabel("year")
-        ax.legend(frameon=False)
-        return ax
-
-    def plot_gap(self, ax: Any) -> Any:
-        """Gap (treated - synthetic) with a zero line and the treatment year marked, on ``ax``; returns ``ax``."""
-        ax.plot(self.path.index, self.path["gap"], color="C0", lw=2, label=f"{self.treated} - synthetic")
-        ax.axhline(0.0, color="0.3", lw=0.8)
-        ax.axvline(self.treatment_year - 0.5, color="0.4", ls=":", lw=1)
-        ax.set_xlabel("year")
-        ax.set_ylabel("gap")
-        return ax
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-able summary: weights above 0.001, RMSPEs, ratio, years, post-period mean gap."""
@@ -218,23 +196,6 @@ class PlaceboResult:
         keep = mspe <= max_pre_mspe_factor * mspe[self.treated]
         ratios = self.ratios[keep]
         return float((ratios >= ratios[self.treated]).sum() / len(ratios))
-
-    def plot(self, ax: Any, *, max_pre_mspe_factor: float | None = None) -> Any:
-        """Placebo gaps in grey, the treated unit's gap in colour, treatment year marked; returns ``ax``."""
-        gaps = self.gaps
-        if max_pre_mspe_factor is not None:
-            mspe = self.pre_rmspe**2
-            gaps = gaps.loc[:, mspe <= max_pre_mspe_factor * mspe[self.treated]]
-        for unit in gaps.columns:
-            if unit != self.treated:
-                ax.plot(gaps.index, gaps[unit], color="0.6", lw=0.8, alpha=0.7)
-        ax.plot(gaps.index, gaps[self.treated], color="C3", lw=2.2, label=str(self.treated))
-        ax.axhline(0.0, color="0.3", lw=0.8)
-        ax.axvline(self.treatment_year - 0.5, color="0.4", ls=":", lw=1)
-        ax.set_xlabel("year")
-        ax.set_ylabel("gap (unit - synthetic)")
-        ax.legend(frameon=False)
-        return ax
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-able summary: p-value, rank, number of units, per-unit ratio and pre-RMSPE."""
@@ -604,28 +565,6 @@ BASQUE_SECTORS = [
     "sec.services.venta",
     "sec.services.nonventa",
 ]
-
-
-def read_basque(path: Path | None = None) -> pd.DataFrame:
-    """The Basque reference panel (long: regionno, regionname, year, gdpcap, predictors).
-
-    Reads ``path``, else ``<raw>/reference/basque.csv`` when present, else the shared reference copy.
-    """
-    if path is None:
-        path = raw_dir() / "reference" / "basque.csv"
-        if not path.exists():
-            path = shared_dir() / "data" / "reference" / "basque.csv"
-    frame = pd.read_csv(path)
-    needed = {"regionname", "year", "gdpcap", *BASQUE_MEAN_PREDICTORS, *BASQUE_SECTORS, "popdens"}
-    missing = sorted(needed - set(frame.columns))
-    if missing:
-        raise InputError(
-            "Basque panel lacks columns",
-            file=path,
-            field=", ".join(missing),
-            expected="the columns of the Synth/pysyncon basque.csv",
-        )
-    return frame
 
 
 def basque_inputs(frame: pd.DataFrame, *, include_spain: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -23,15 +23,15 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import __version__, paths
-from .catalog import data_files, sha256_of, verify_all
+from ccresearch import paths
+from ccresearch._version import __version__
+from ccresearch.fingerprint import library_hash, sha256_of
+from ccresearch.sources.catalog import data_files, verify_all
 
 if TYPE_CHECKING:
     import pandas as pd
 
 TABLES = ("facts", "events", "sources", "conflicts", "coverage", "regional_jobs", "regions")
-# modules whose code shapes the processed data: a change to any of them makes the data stale
-_CODE = ("build.py", "evidence.py", "cbs.py", "parse.py", "figures.py", "regions.py", "catalog.py")
 
 
 @dataclass
@@ -81,13 +81,8 @@ def _ranges(years: list[int]) -> str:
 
 
 def code_hash() -> str:
-    """Hash of the library code that shapes the processed data."""
-    digest = hashlib.sha256(__version__.encode())
-    for name in _CODE:
-        path = paths.PACKAGE_DIR / name
-        if path.exists():
-            digest.update(name.encode() + path.read_bytes())
-    return digest.hexdigest()
+    """Hash of the library code (every module: a change anywhere may change the processed data)."""
+    return library_hash()
 
 
 @contextlib.contextmanager
@@ -111,7 +106,7 @@ def regions_table(raw: Path) -> pd.DataFrame:
     """Every region with its level and the codes of its COROP and provincie (missing where unknown)."""
     import pandas as pd
 
-    from .regions import ancestors, regions
+    from ccresearch.sources.regions import ancestors, regions
 
     table = regions(raw)
     rows = []
@@ -134,8 +129,8 @@ def regions_table(raw: Path) -> pd.DataFrame:
 
 def build(raw: Path | None = None, out: Path | None = None) -> BuildReport:
     """Build the processed tables from ``raw`` into ``out`` (atomic; raises InputError on bad input)."""
-    from .cbs import check_national_sums, regional_jobs
-    from .evidence import assemble
+    from ccresearch.sources.cbs import check_national_sums, regional_jobs
+    from ccresearch.evidence import assemble
 
     raw = (raw or paths.raw_dir()).resolve()
     out = (out or paths.processed_dir()).resolve()
@@ -146,7 +141,7 @@ def build(raw: Path | None = None, out: Path | None = None) -> BuildReport:
         checks = check_national_sums(jobs)
         bad = [c for c in checks if c.status == "mismatch"]
         if bad:
-            from .errors import InputError
+            from ccresearch.errors import InputError
 
             c = bad[0]
             raise InputError(
@@ -258,18 +253,3 @@ def ensure_built(raw: Path | None = None, out: Path | None = None) -> BuildRepor
         if not is_stale(raw, out):  # another process built it while we waited
             return None
     return build(raw, out)
-
-
-def _cmd_build(args: argparse.Namespace) -> int:
-    report = build(Path(args.raw) if args.raw else None, Path(args.out) if args.out else None)
-    for line in report.lines():
-        print(line, file=sys.stderr if line.startswith("unused") else sys.stdout)
-    return 0
-
-
-def register(sub: argparse._SubParsersAction) -> None:
-    """Add the ``build`` sub-command."""
-    p = sub.add_parser("build", help="build data/processed from data/raw (checksums verified, atomic)")
-    p.add_argument("--raw", help="raw folder (default data/raw)")
-    p.add_argument("--out", help="output folder (default data/processed)")
-    p.set_defaults(func=_cmd_build)

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import ParameterError
+from ccresearch.errors import ParameterError
 
 ONE_CLUSTER_CAVEAT = (
     "Only one treated region: clustered standard errors rest on the comparison regions alone and are "
@@ -78,20 +78,6 @@ class DiDResult:
             "caveats": list(self.caveats),
         }
 
-    def plot(self, ax: Any, labels: tuple[str, str] | None = None) -> Any:
-        """The treated region and the mean of the comparison regions, with the treatment year marked."""
-        treated_label, donors_label = labels or (
-            self.treated,
-            f"mean of {len(self.donors)} comparison regions",
-        )
-        ax.plot(self.data.index, self.data["treated"], marker="o", label=treated_label)
-        ax.plot(self.data.index, self.data["donors_mean"], marker="s", linestyle="--", label=donors_label)
-        ax.axvline(self.treatment_year - 0.5, color="0.4", linestyle=":", linewidth=1)
-        ax.set_xlabel("year")
-        ax.set_ylabel(self.outcome + (" (log)" if self.log else ""))
-        ax.legend()
-        return ax
-
 
 @dataclass
 class EventStudyResult:
@@ -129,22 +115,6 @@ class EventStudyResult:
             },
             "caveats": list(self.caveats),
         }
-
-    def plot(self, ax: Any) -> Any:
-        """Coefficients with 95% intervals by year; zero line; reference year marked."""
-        c = self.coefficients
-        ax.errorbar(
-            c["year"],
-            c["coef"],
-            yerr=[c["coef"] - c["ci_low"], c["ci_high"] - c["coef"]],
-            fmt="o",
-            capsize=3,
-        )
-        ax.axhline(0, color="0.2", linewidth=0.8)
-        ax.axvline(self.treatment_year - 0.5, color="0.4", linestyle=":", linewidth=1)
-        ax.set_xlabel(f"year (reference: {self.treatment_year - 1})")
-        ax.set_ylabel("effect on " + self.outcome + (" (log points)" if self.log else ""))
-        return ax
 
 
 def _finite_or_none(value: Any) -> float | None:

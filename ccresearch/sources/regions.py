@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import csv
 import difflib
-import json
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from . import paths
-from .errors import InputError
+from ccresearch import paths
+from ccresearch.errors import InputError
 
 LEVELS = ("country", "provincie", "corop", "gemeente", "unclassified")
 CODE_PATTERN = re.compile(r"^(NL\d{2}|PV\d{2}|CR\d{2}|GM\d{4})$")
@@ -143,39 +142,3 @@ def resolve_region(value: str, *, level: str | None = None, raw: Path | None = N
         value=value,
         expected=f"{what} code (e.g. CR39, GM0935, PV31, NL01) or name (e.g. Zuid-Limburg)",
     )
-
-
-def _manifest_summary(processed: Path | None) -> dict:
-    manifest = (processed or paths.processed_dir()) / "manifest.json"
-    if manifest.exists():
-        return json.loads(manifest.read_text(encoding="utf-8")).get("summary", {})
-    return {}
-
-
-def jobs_regions(processed: Path | None = None, raw: Path | None = None) -> frozenset[str]:
-    """Codes of the regions that have regional jobs data (from the processed manifest, else the raw files)."""
-    codes = _manifest_summary(processed).get("regional_jobs_regions")
-    if codes:
-        return frozenset(codes)
-    raw = raw or paths.raw_dir()
-    found: set[str] = set()
-    for path in sorted((raw / "cbs").glob("*/*_wide.csv")):
-        with open(path, encoding="utf-8", newline="") as handle:
-            found.update(normalise_code(row["regio_code"]) for row in csv.DictReader(handle))
-    return frozenset(found)
-
-
-def jobs_years(processed: Path | None = None, raw: Path | None = None) -> tuple[int, int]:
-    """First and last year of the regional jobs data (from the processed manifest, else the raw file)."""
-    years = _manifest_summary(processed).get("regional_jobs_years")
-    if years:
-        return int(years[0]), int(years[1])
-    raw = raw or paths.raw_dir()
-    found: list[int] = []
-    for path in sorted((raw / "cbs").glob("*/*_wide.csv")):
-        with open(path, encoding="utf-8", newline="") as handle:
-            header = next(csv.reader(handle))
-        found.extend(int(h) for h in header if h.isdigit())
-    if not found:
-        raise InputError("no regional jobs data found", file=raw / "cbs", expected="a CBS jobs table")
-    return min(found), max(found)

@@ -1,8 +1,8 @@
-"""``python -m ccresearch.runner``: the runner's sub-commands on their own."""
+"""``python -m ccresearch``: the same as the ``ccresearch`` command."""
 
 import sys
 
-from .cli import main
+from ccresearch.cli import main
 
 if __name__ == "__main__":  # guarded: sweep workers are spawned and import the main module
     sys.exit(main())

@@ -46,7 +46,7 @@ __all__ = [
 
 def _check_language(language: str) -> str:
     if language not in _LABELS:
-        from .errors import ParameterError
+        from ccresearch.errors import ParameterError
 
         raise ParameterError("unknown language", field="language", value=language, expected="'en' or 'nl'")
     return language

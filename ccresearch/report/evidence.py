@@ -92,7 +92,7 @@ _COLUMNS = {
 
 def _words(language: Language) -> dict[str, str]:
     if language not in _COLUMNS:
-        from .errors import ParameterError
+        from ccresearch.errors import ParameterError
 
         raise ParameterError("unknown language", field="language", value=language, expected="'en' or 'nl'")
     return _COLUMNS[language]

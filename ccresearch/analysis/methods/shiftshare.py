@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError, ParameterError
+from ccresearch.errors import InputError, ParameterError
 
 COMPONENTS = ("national", "industry_mix", "regional")
 
@@ -83,37 +83,6 @@ class ShiftShareResult:
             },
             "caveats": list(self.caveats),
         }
-
-    def plot(self, ax: Any, sector: str | None = None, language: str = "en") -> Any:
-        """Bar chart of the three components and the actual change (jobs) on ``ax``."""
-        values = self.summary(sector)
-        labels = {
-            "en": ["National growth", "Industry mix", "Regional shift", "Actual change"],
-            "nl": ["Nationale groei", "Sectorstructuur", "Regionale component", "Werkelijke verandering"],
-        }[language]
-        heights = [values[c] for c in (*COMPONENTS, "actual")]
-        palette = _palette()
-        colours = [palette[0], palette[1], palette[2], "0.35"]
-        bars = ax.bar(labels, heights, color=colours)
-        ax.axhline(0, color="0.2", linewidth=0.8)
-        for bar, h in zip(bars, heights, strict=True):
-            ax.annotate(
-                f"{h:+,.0f}",
-                (bar.get_x() + bar.get_width() / 2, h),
-                ha="center",
-                va="bottom" if h >= 0 else "top",
-                fontsize="small",
-            )
-        ax.set_ylabel("jobs" if language == "en" else "banen")
-        what = "all sectors" if sector is None else f"sector {sector}"
-        ax.set_title(f"{self.region}, {what}: {self.start_year}-{self.end_year}")
-        return ax
-
-
-def _palette() -> list[Any]:
-    import seaborn as sns
-
-    return list(sns.color_palette("colorblind"))
 
 
 def _check_table(table: pd.DataFrame) -> None:

@@ -10,11 +10,11 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from .errors import InputError
+from ccresearch.errors import InputError
 
 # modules that contribute sub-commands: each has ``register(subparsers) -> None`` and sets
 # ``func`` on its parsers (a callable taking the parsed namespace and returning an exit status)
-_COMMAND_MODULES = ("build", "cbs", "catalog", "runner.cli")
+_COMMAND_MODULES = ("data", "runs")
 
 
 def make_parser() -> argparse.ArgumentParser:

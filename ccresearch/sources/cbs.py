@@ -10,18 +10,15 @@ Periods ``2019JJ00`` are years; the unit ``x 1 000`` is multiplied out.
 
 from __future__ import annotations
 
-import argparse
-import datetime as dt
 import json
 import re
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import paths
-from .errors import InputError
+from ccresearch import paths
+from ccresearch.errors import InputError
+from ccresearch.sources.csvfile import read_csv_checked
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -263,35 +260,6 @@ def _jobs_frame(**cols: Any) -> pd.DataFrame:
     return frame[JOBS_COLUMNS]
 
 
-def read_csv_checked(path: Path, *, required: list[str], allowed: list[str] | None = None) -> pd.DataFrame:
-    """Read a UTF-8 CSV as strings; missing or extra columns are input errors naming the file."""
-    import pandas as pd
-
-    raw = path.read_bytes()
-    try:
-        raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise InputError(
-            "file is not UTF-8",
-            file=path,
-            row=line,
-            value=raw[exc.start : exc.start + 4],
-            expected="UTF-8 text",
-        ) from exc
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    missing = [c for c in required if c not in frame.columns]
-    if missing:
-        raise InputError("missing column", file=path, field=missing[0], expected=f"columns {required}")
-    if allowed is not None:
-        extra = [c for c in frame.columns if c not in allowed]
-        if extra:
-            raise InputError(
-                "unexpected column", file=path, field=extra[0], expected=f"only columns {allowed}"
-            )
-    return frame
-
-
 def regional_jobs(raw: Path | None = None) -> pd.DataFrame:
     """All jobs tables under ``raw/cbs`` (sub-folders included) as one tidy table, region names added, sorted.
 
@@ -302,8 +270,8 @@ def regional_jobs(raw: Path | None = None) -> pd.DataFrame:
     """
     import pandas as pd
 
-    from .catalog import is_hidden
-    from .regions import regions
+    from ccresearch.sources.catalog import is_hidden
+    from ccresearch.sources.regions import regions
 
     raw = raw or paths.raw_dir()
     root = raw / "cbs"
@@ -398,101 +366,3 @@ def check_national_sums(jobs: pd.DataFrame) -> list[SumCheck]:
             status = "ok" if abs(diff) <= tolerance else "mismatch"
         checks.append(SumCheck(str(sbi), int(year), total, unclassified, national, diff, tolerance, status))
     return checks
-
-
-# --- download -------------------------------------------------------------------------------------------
-
-
-def fetch_table(
-    table_id: str,
-    *,
-    out: Path | None = None,
-    filters: str | None = None,
-    select: list[str] | None = None,
-    catalog_url: str | None = None,
-) -> Path:
-    """Download a StatLine table with ``cbsodata`` (codes kept) into ``out/<table_id>/`` with sidecars.
-
-    The download goes to a temporary folder first; the table folder is replaced only when it is complete.
-    """
-    import cbsodata
-
-    from .catalog import write_sidecar
-
-    if not TABLE_ID.match(table_id):
-        raise InputError("not a CBS table id", field="TABLE_ID", value=table_id, expected="e.g. 83582NED")
-    out = out or (paths.raw_dir() / "cbs")
-    out.mkdir(parents=True, exist_ok=True)
-    target = out / table_id
-    if target.exists():
-        foreign = sorted(
-            p.name
-            for p in target.iterdir()
-            if not (p.name.endswith(".json") or p.name.endswith(".json.meta.yaml"))
-        )
-        if foreign:
-            raise InputError(
-                "the table folder holds raw files this command did not write, and raw data is never overwritten",
-                file=target,
-                value=foreign[:3],
-                expected=f"another folder, e.g. --out {out.name}/fetched (the build reads tables in sub-folders too)",
-            )
-    if catalog_url and "://" in catalog_url:  # e.g. http://127.0.0.1:8000 for a local mirror
-        scheme, catalog_url = catalog_url.split("://", 1)
-        cbsodata.options.use_https = scheme == "https"
-        catalog_url = catalog_url.rstrip("/")
-    tmp = Path(tempfile.mkdtemp(prefix=f".{table_id}.", dir=out))
-    try:
-        # download_data keeps codes (get_data would replace them by titles). In cbsodata 1.3.5
-        # typed=False is the call that yields TypedDataSet; read_table accepts either data set.
-        cbsodata.download_data(
-            table_id, dir=str(tmp), typed=False, filters=filters, select=select, catalog_url=catalog_url
-        )
-        address = CBS_FEED.format(table=table_id)
-        origin = f"CBS StatLine OData table {table_id}, {address}"
-        if filters:
-            origin += f" with $filter={filters}"
-        if select:
-            origin += f" and $select={','.join(select)}"
-        for part in sorted(tmp.glob("*.json")):
-            write_sidecar(
-                part,
-                origin=origin,
-                licence=CBS_LICENCE,
-                retrieved=dt.date.today().isoformat(),
-                description=f"OData part {part.stem} of table {table_id}",
-            )
-        read_table(tmp, table_id)  # a download that cannot be read never replaces a good one
-        old = out / f".{table_id}.old"
-        if target.exists():
-            target.rename(old)
-        tmp.rename(target)
-        shutil.rmtree(old, ignore_errors=True)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return target
-
-
-def _cmd_fetch(args: argparse.Namespace) -> int:
-    target = fetch_table(
-        args.table_id,
-        out=Path(args.out) if args.out else None,
-        filters=args.filter,
-        select=args.select.split(",") if args.select else None,
-        catalog_url=args.catalog_url,
-    )
-    print(target)
-    return 0
-
-
-def register(sub: argparse._SubParsersAction) -> None:
-    """Add the ``fetch-cbs`` sub-command."""
-    p = sub.add_parser("fetch-cbs", help="download a CBS StatLine table (codes kept) into data/raw/cbs/")
-    p.add_argument("table_id", metavar="TABLE_ID", help="CBS table id, e.g. 83582NED")
-    p.add_argument("--filter", help="OData $filter, e.g. \"startswith(RegioS,'CR')\"")
-    p.add_argument("--select", help="comma-separated columns to keep")
-    p.add_argument("--out", help="folder for the table (default data/raw/cbs)")
-    p.add_argument(
-        "--catalog-url", help="StatLine host, or http(s)://host:port of a mirror (default opendata.cbs.nl)"
-    )
-    p.set_defaults(func=_cmd_fetch)

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, ParameterError
+from ccresearch.errors import ParameterError
 
 
 def _add_param_options(parser: argparse.ArgumentParser) -> None:
@@ -104,7 +104,7 @@ def given_parameters(args: argparse.Namespace) -> dict[str, Any]:
 
 def cmd_params(args: argparse.Namespace) -> int:
     """``ccresearch params NOTEBOOK``: the parameter table (or JSON)."""
-    from .params import format_table, read_schema
+    from ccresearch.runner.params import format_table, read_schema
 
     schema = read_schema(args.notebook)
     if args.json:
@@ -120,7 +120,7 @@ def _status_line(result: Any) -> str:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """``ccresearch run NOTEBOOK -p NAME VALUE``: one run; the last stdout line is the report path."""
-    from .execute import execute, plan_run
+    from ccresearch.runner.execute import execute, plan_run
 
     plan = plan_run(args.notebook, given_parameters(args), reports_root=args.reports_dir)
     result = execute(plan, force=args.force, timeout=args.timeout)
@@ -141,7 +141,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_sweep(args: argparse.Namespace) -> int:
     """``ccresearch sweep NOTEBOOK --grid NAME=V1,V2``: every combination, in parallel; a table at the end."""
-    from .sweep import format_runs, parse_grid, plan_sweep, run_plans
+    from ccresearch.runner.sweep import format_runs, parse_grid, plan_sweep, run_plans
 
     grid = parse_grid(args.grid)
     plans = plan_sweep(args.notebook, grid, given_parameters(args), reports_root=args.reports_dir)
@@ -157,7 +157,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
 def cmd_reports(args: argparse.Namespace) -> int:
     """``ccresearch reports``: build if stale, run every notebook with its defaults, write the index page."""
-    from .sweep import format_runs, run_all_notebooks
+    from ccresearch.runner.sweep import format_runs, run_all_notebooks
 
     results, index = run_all_notebooks(
         notebooks_dir=args.notebooks_dir,
@@ -171,22 +171,3 @@ def cmd_reports(args: argparse.Namespace) -> int:
         print(format_runs(results), file=sys.stderr)
     print(index)
     return 1 if any(r.status == "failed" for r in results) else 0
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Only the runner's sub-commands (``python -m ccresearch.runner``); same exit statuses as ``ccresearch``."""
-    parser = argparse.ArgumentParser(
-        prog="ccresearch", description="Parameterised notebook runs and reports."
-    )
-    register(parser.add_subparsers(dest="command", metavar="COMMAND"))
-    args = parser.parse_args(argv)
-    if getattr(args, "func", None) is None:
-        parser.print_help()
-        return 2
-    try:
-        return int(args.func(args) or 0)
-    except InputError as exc:
-        print(f"ccresearch {args.command}: error: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        return 130

@@ -1,0 +1,76 @@
+"""Sub-commands on the data: ``build``, ``sidecar`` and ``fetch-cbs``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ccresearch.errors import InputError
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    from ccresearch.build.pipeline import build
+
+    report = build(Path(args.raw) if args.raw else None, Path(args.out) if args.out else None)
+    for line in report.lines():
+        print(line, file=sys.stderr if line.startswith("unused") else sys.stdout)
+    return 0
+
+
+def _cmd_sidecar(args: argparse.Namespace) -> int:
+    from ccresearch.sources.catalog import sidecar_path, write_sidecar
+
+    for name in args.files:
+        path = Path(name)
+        if not path.is_file():
+            raise InputError("no such file", file=path, expected="an existing raw data file")
+        sidecar = write_sidecar(
+            path,
+            origin=args.origin,
+            licence=args.licence,
+            retrieved=args.retrieved,
+            description=args.description,
+        )
+        print(f"{sidecar_path(path)}  sha256 {sidecar.sha256[:12]}…")
+    return 0
+
+
+def _cmd_fetch(args: argparse.Namespace) -> int:
+    from ccresearch.sources.statline import fetch_table
+
+    target = fetch_table(
+        args.table_id,
+        out=Path(args.out) if args.out else None,
+        filters=args.filter,
+        select=args.select.split(",") if args.select else None,
+        catalog_url=args.catalog_url,
+    )
+    print(target)
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add ``build``, ``sidecar`` and ``fetch-cbs``."""
+    p = sub.add_parser("build", help="build data/processed from data/raw (checksums verified, atomic)")
+    p.add_argument("--raw", help="raw folder (default data/raw)")
+    p.add_argument("--out", help="output folder (default data/processed)")
+    p.set_defaults(func=_cmd_build)
+
+    p = sub.add_parser("sidecar", help="write or refresh the provenance sidecar (sha256) of raw files")
+    p.add_argument("files", nargs="+", help="raw data files")
+    p.add_argument("--origin", help="where the file comes from (citation, address)")
+    p.add_argument("--licence", help="licence of the content")
+    p.add_argument("--retrieved", help="date retrieved, ISO (default: today, or as recorded)")
+    p.add_argument("--description", help="one line on what the file holds")
+    p.set_defaults(func=_cmd_sidecar)
+
+    p = sub.add_parser("fetch-cbs", help="download a CBS StatLine table (codes kept) into data/raw/cbs/")
+    p.add_argument("table_id", metavar="TABLE_ID", help="CBS table id, e.g. 83582NED")
+    p.add_argument("--filter", help="OData $filter, e.g. \"startswith(RegioS,'CR')\"")
+    p.add_argument("--select", help="comma-separated columns to keep")
+    p.add_argument("--out", help="folder for the table (default data/raw/cbs)")
+    p.add_argument(
+        "--catalog-url", help="StatLine host, or http(s)://host:port of a mirror (default opendata.cbs.nl)"
+    )
+    p.set_defaults(func=_cmd_fetch)
