@@ -324,7 +324,7 @@ def execute(plan: RunPlan, *, force: bool = False, timeout: float | None = None)
             except Exception as exc:  # kernel died, timeout, unreadable notebook...
                 raise RunFailed(f"{plan.stem}: run failed: {type(exc).__name__}: {exc}") from exc
         warm.join()
-        from ccresearch.runner.export import collect_results, export_html
+        from ccresearch.runner.export import collect_results, export
 
         results = collect_results(nb)
         end = _utc_now()
@@ -340,7 +340,13 @@ def execute(plan: RunPlan, *, force: bool = False, timeout: float | None = None)
             headline=headline(results),
         )
         title = plan.stem if plan.slug == "default" else f"{plan.stem} ({plan.slug})"
-        (tmp / "report.html").write_text(export_html(nb, run, title=title), encoding="utf-8")
+        page = export(nb, run, title=title)
+        if page.report is not None:
+            run["report"] = page.report
+        for rel, data in page.files.items():
+            (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
+            (tmp / rel).write_bytes(data)
+        (tmp / "report.html").write_text(page.html, encoding="utf-8")
         _write_json(tmp / "results.json", results)
         _write_json(tmp / "run.json", run)
         _replace_dir(tmp, plan.folder)

@@ -15,6 +15,7 @@ import html
 import json
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from ccresearch.runner.results import RESULTS_MIME
@@ -183,3 +184,58 @@ def export_html(nb: Any, run: Mapping[str, Any], *, title: str) -> str:
     }
     body, _ = exporter.from_notebook_node(without_results(nb), resources=resources)
     return strip_external(body)
+
+
+@dataclass
+class Export:
+    """What the exporter made of an executed notebook: the page, files to write beside it, report metadata."""
+
+    html: str
+    files: dict[str, bytes] = field(default_factory=dict)
+    report: dict[str, Any] | None = None
+
+
+def report_meta(nb: Any) -> dict[str, Any] | None:
+    """The metadata a ccresearch report displayed (title, language, headline, tables), or None."""
+    from ccresearch.report.document import REPORT_MIME
+
+    for cell in nb.get("cells", []):
+        for output in cell.get("outputs", []) or []:
+            data = output.get("data", {}) or {}
+            if REPORT_MIME in data:
+                value = data[REPORT_MIME]
+                return json.loads(value) if isinstance(value, str) else dict(value)
+    return None
+
+
+def _report_parts(nb: Any) -> list[str]:
+    """The HTML parts a report displayed, in order, without its title block (the page makes that)."""
+    parts = []
+    for cell in nb.get("cells", []):
+        for output in cell.get("outputs", []) or []:
+            part = ((output.get("metadata") or {}).get("ccresearch") or {}).get("part")
+            html_text = (output.get("data") or {}).get("text/html")
+            if part is None or part == "title" or html_text is None:
+                continue
+            parts.append("".join(html_text) if isinstance(html_text, list) else html_text)
+    return parts
+
+
+def export(nb: Any, run: Mapping[str, Any], *, title: str) -> Export:
+    """The page of an executed notebook: a ccresearch report becomes the light report page (with its tables as
+    CSV files beside it); any other notebook goes through nbconvert with its code hidden."""
+    meta = report_meta(nb)
+    if meta is None:
+        return Export(export_html(nb, run, title=title))
+    from ccresearch.report.page import page
+
+    index = "../../index.html" if meta.get("language") == "nl" else "../../index.en.html"
+    files = {f"tables/{t['anchor']}.csv": t["csv"].encode("utf-8") for t in meta.get("tables", [])}
+    links = [
+        ("document.notebook", "notebook.ipynb"),
+        ("document.results", "results.json"),
+        ("document.run", "run.json"),
+    ]
+    html_page = page(meta, _report_parts(nb), run, index_href=index, files=links)
+    report = {k: meta.get(k) for k in ("title", "subtitle", "language", "headline")}
+    return Export(strip_external(html_page), files, report)
