@@ -112,8 +112,8 @@ class Figure:
     def render(self, doc: Document) -> Markup:
         number = doc.number(self.key)
         w = doc.words
-        wide = _png(self.draw, WIDE_INCHES, self.height)
-        narrow = _png(self.draw, NARROW_INCHES, self.narrow_height or max(self.height, 3.6))
+        wide = _png(self.draw, WIDE_INCHES, self.height, doc.language)
+        narrow = _png(self.draw, NARROW_INCHES, self.narrow_height or max(self.height, 3.6), doc.language)
         width_px = int(WIDE_INCHES * CSS_PX_PER_INCH)
         height_px = int(self.height * CSS_PX_PER_INCH)
         label = w("figure.caption", label=w.text("figure.label"), number=number)
@@ -137,7 +137,33 @@ class Figure:
         )
 
 
-def _png(draw: Callable[[Any], Any], width: float, height: float) -> str:
+def _localise_ticks(fig: Any, language: str) -> None:
+    """Tick labels in the reader's number format, where the drawing left matplotlib's default formatter.
+
+    Years stay years (no thousands separator); other ticks get as few decimals as write them exactly.
+    """
+    import numpy as np
+    from matplotlib.ticker import FuncFormatter, ScalarFormatter
+
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            if not isinstance(axis.get_major_formatter(), ScalarFormatter):
+                continue
+            ticks = np.asarray(axis.get_majorticklocs(), dtype=float)
+            finite = ticks[np.isfinite(ticks)]
+            if (
+                finite.size
+                and np.allclose(finite, np.round(finite))
+                and finite.min() >= 1800
+                and finite.max() <= 2200
+            ):
+                axis.set_major_formatter(FuncFormatter(lambda x, _p: f"{x:.0f}"))
+                continue
+            decimals = next((d for d in range(5) if np.allclose(np.round(finite, d), finite, atol=1e-9)), 4)
+            axis.set_major_formatter(FuncFormatter(lambda x, _p, d=decimals: num.fmt_number(x, language, d)))
+
+
+def _png(draw: Callable[[Any], Any], width: float, height: float, language: str = "en") -> str:
     """Draw on a new figure of ``width`` x ``height`` inches; PNG at twice the display size, base64."""
     import matplotlib
 
@@ -149,6 +175,7 @@ def _png(draw: Callable[[Any], Any], width: float, height: float) -> str:
     apply_house_style()
     fig = MplFigure(figsize=(width, height), layout="constrained")
     draw(fig)
+    _localise_ticks(fig, language)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=2 * CSS_PX_PER_INCH, metadata={"Software": None})
     return base64.b64encode(buffer.getvalue()).decode("ascii")

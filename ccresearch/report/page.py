@@ -36,7 +36,7 @@ h3 { font-size: 1.1rem; margin: 1.4rem 0 0.4rem; break-after: avoid; }
 .secno { color: var(--muted); font-weight: normal; }
 nav.toc { background: var(--bg-note); padding: 0.5rem 1rem; margin: 1rem 0; }
 nav.toc h2 { font-size: 1rem; margin: 0.3rem 0; }
-nav.toc ol { margin: 0.2rem 0 0.4rem; padding-left: 1.2rem; }
+nav.toc ol { margin: 0.2rem 0 0.4rem; padding-left: 0; list-style: none; }
 p, li, dd { overflow-wrap: break-word; hyphens: auto; }
 .callout { background: var(--bg-note); border-left: 4px solid var(--accent); padding: 0.5rem 0.9rem; margin: 1rem 0; }
 .callout-caveat { border-left-color: #b45f06; }
