@@ -70,7 +70,7 @@ def fmt_money(x: Any, language: str, decimals: int = 0) -> str:
     """An amount in euros: ``€ 1.800.000`` (nl) or ``€1,800,000`` (en)."""
     if _missing(x):
         return missing(language)
-    pattern = "¤ #,##0" if language == "nl" else "¤#,##0"
+    pattern = "¤\u00a0#,##0" if language == "nl" else "¤#,##0"
     if decimals > 0:
         pattern += "." + "0" * decimals
     return _numbers.format_currency(
