@@ -9,6 +9,7 @@ report holds its title and a figure caption.
 
 from __future__ import annotations
 
+import itertools
 import shutil
 import subprocess
 import sys
@@ -142,7 +143,7 @@ def test_reports_read_well_at_desktop_and_phone_width(reports: Path, browser: An
         problems += [f"{name}: number broken: {b}" for b in facts["broken"][:3]]
         problems += [f"{name}: needless tab stop: {t}" for t in facts["tabstops"][:3]]
         levels = facts["headings"]
-        if levels.count(1) != 1 or any(b - a > 1 for a, b in zip(levels, levels[1:], strict=False)):
+        if levels.count(1) != 1 or any(b - a > 1 for a, b in itertools.pairwise(levels)):
             problems.append(f"{name}: headings out of order: {levels}")
         if path.name == "report.html":
             import json
