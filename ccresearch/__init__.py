@@ -25,6 +25,7 @@ _EXPORTS: dict[str, str] = {
     "load_regions": "build.loaders",
     "load_coverage": "build.loaders",
     "load_reference_panel": "build.loaders",
+    "load_boundaries": "build.loaders",
     # figures as written -> intervals
     "parse_figure": "parse",
     "parse_period": "parse",
@@ -42,6 +43,7 @@ _EXPORTS: dict[str, str] = {
     "net_cost": "analysis.spend",
     # regional job growth (methods and the analysis of one region)
     "analyse_region": "analysis.regional",
+    "atlas": "analysis.atlas",
     "shift_share": "analysis.methods.shiftshare",
     "difference_in_differences": "analysis.methods.did",
     "event_study": "analysis.methods.did",

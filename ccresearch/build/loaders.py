@@ -64,6 +64,15 @@ def load_regions(processed: Path | None = None) -> pd.DataFrame:
     return _load("regions", processed)
 
 
+def load_boundaries(processed: Path | None = None) -> pd.DataFrame:
+    """Region boundaries for maps (COROP 2024, generalised, RD New metres): region_code, region_name, geometry
+    (shapely polygons)."""
+    from shapely import wkt
+
+    frame = _load("boundaries", processed)
+    return frame.assign(geometry=[wkt.loads(g) for g in frame["geometry_wkt"]]).drop(columns="geometry_wkt")
+
+
 def load_reference_panel(name: str = "basque") -> pd.DataFrame:
     """A reference panel from ``data/raw/reference`` (``basque``: Abadie & Gardeazabal 2003, long format)."""
     from ccresearch.errors import ParameterError

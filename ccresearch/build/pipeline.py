@@ -31,7 +31,7 @@ from ccresearch.sources.catalog import data_files, verify_all
 if TYPE_CHECKING:
     import pandas as pd
 
-TABLES = ("facts", "events", "sources", "conflicts", "coverage", "regional_jobs", "regions")
+TABLES = ("facts", "events", "sources", "conflicts", "coverage", "regional_jobs", "regions", "boundaries")
 
 
 @dataclass
@@ -127,6 +127,22 @@ def regions_table(raw: Path) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def boundaries_table(raw: Path) -> pd.DataFrame:
+    """Region boundaries for maps (COROP 2024) as WKT, checked against the region codes of ``data/raw/regions``."""
+    from ccresearch.errors import InputError
+    from ccresearch.sources.geo import COROP_BOUNDARIES, read_boundaries
+    from ccresearch.sources.regions import regions
+
+    path = raw / COROP_BOUNDARIES
+    frame = read_boundaries(path)
+    known = regions(raw)
+    unknown = [c for c in frame["region_code"] if c not in known]
+    if unknown:
+        raise InputError("boundary of an unknown region", file=path, field="statcode", value=unknown[:5],
+                         expected="codes in data/raw/regions")  # fmt: skip
+    return frame
+
+
 def build(raw: Path | None = None, out: Path | None = None) -> BuildReport:
     """Build the processed tables from ``raw`` into ``out`` (atomic; raises InputError on bad input)."""
     from ccresearch.sources.cbs import check_national_sums, regional_jobs
@@ -159,6 +175,7 @@ def build(raw: Path | None = None, out: Path | None = None) -> BuildReport:
             "coverage": evidence.coverage,
             "regional_jobs": jobs,
             "regions": regions_table(raw),
+            "boundaries": boundaries_table(raw),
         }
         years = sorted(int(y) for y in jobs.loc[jobs.region_level == "corop", "year"].unique())
         report = BuildReport(
