@@ -34,7 +34,9 @@ def _draw_map(ax: Any, boundaries: pd.DataFrame, values: pd.Series, highlight: s
     from matplotlib.path import Path as MplPath
 
     finite = values[np.isfinite(values)]
-    bound = float(np.nanmax(np.abs(finite))) if len(finite) else 1.0
+    # the colour scale covers nine in ten regions; the rest take the end colours (the bar's arrows say so)
+    bound = float(np.nanquantile(np.abs(finite), 0.9)) if len(finite) else 1.0
+    bound = bound if bound > 0 else 1.0
     norm = mpl.colors.TwoSlopeNorm(vmin=-bound, vcenter=0.0, vmax=bound)
     cmap = mpl.colormaps["RdBu"]
     for row in boundaries.itertuples(index=False):
@@ -48,7 +50,7 @@ def _draw_map(ax: Any, boundaries: pd.DataFrame, values: pd.Series, highlight: s
     ax.autoscale_view()
     ax.set_aspect("equal")
     ax.set_axis_off()
-    bar = ax.figure.colorbar(mpl.cm.ScalarMappable(norm=norm, cmap=cmap), ax=ax, shrink=0.7)
+    bar = ax.figure.colorbar(mpl.cm.ScalarMappable(norm=norm, cmap=cmap), ax=ax, shrink=0.7, extend="both")
     bar.set_label(label)
     bar.ax.yaxis.set_major_formatter(num.tick_formatter(language, kind, 0))
 
