@@ -72,13 +72,22 @@ SLOW_HINT = (
 )
 _HEAVY_PROGRAMS = ("chromium", "chrome", "jupyter", "ipykernel", "playwright")
 _KERNEL_COMMANDS = {"run", "sweep", "reports"}  # `python -m ccresearch run ...` starts kernels
-_state: dict[str, Any] = {"test": None, "slow": True, "seen": []}
+_state: dict[str, Any] = {"test": None, "slow": True, "seen": [], "reported": False}
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> None:
     """Before any fixture of the test is set up (module fixtures too): may this test do heavy work?"""
-    _state.update(test=item.nodeid, slow=item.get_closest_marker("slow") is not None, seen=[])
+    _state.update(test=item.nodeid, slow=item.get_closest_marker("slow") is not None, seen=[], reported=False)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """Note when the guard's failure already failed the test (so the fixture below does not report it twice)."""
+    report = yield
+    if report.failed and call.excinfo is not None and SLOW_HINT in str(call.excinfo.value):
+        _state["reported"] = True
+    return report
 
 
 @pytest.fixture(autouse=True)
@@ -88,7 +97,7 @@ def fast_profile_guard(request: pytest.FixtureRequest) -> Iterator[None]:
     yield
     seen = list(_state["seen"])
     _state["seen"].clear()
-    if seen:
+    if seen and not _state["reported"]:
         pytest.fail(f"{request.node.nodeid}: {seen[0]}; {SLOW_HINT}", pytrace=False)
 
 
@@ -137,9 +146,10 @@ def _popen_reason(_self: Any, *args: Any, **kwargs: Any) -> str | None:
     return heavy_command(command) if command is not None else None
 
 
-def _bind_reason(sock: socket.socket, address: Any, *_: Any) -> str | None:
+def _listen_reason(sock: socket.socket, *_: Any) -> str | None:
+    # listen, not bind: libraries bind a socket to probe for IPv6 (urllib3 does at import); servers listen
     if sock.family in (socket.AF_INET, socket.AF_INET6):
-        return f"starts a server (binds a network socket to {address!r})"
+        return f"starts a server (listens on {sock.getsockname()!r})"
     return None
 
 
@@ -196,7 +206,7 @@ class _PatchOnImport(importlib.abc.MetaPathFinder):
 
 def _install_guard() -> None:
     _patch(subprocess.Popen, "__init__", _popen_reason)
-    _patch(socket.socket, "bind", _bind_reason)
+    _patch(socket.socket, "listen", _listen_reason)
     for name, patch in _ON_IMPORT.items():
         if name in sys.modules:
             patch(sys.modules[name])

@@ -75,12 +75,14 @@ def test_an_unmarked_test_may_not_start_a_browser_or_jupyter(no_trace: None) -> 
 
 def test_an_unmarked_test_may_not_start_a_server(no_trace: None) -> None:
     with socket.socket() as sock, pytest.raises(pytest.fail.Exception, match="starts a server"):
-        sock.bind(("127.0.0.1", 0))
+        sock.bind(("127.0.0.1", 0))  # binding alone is allowed (libraries probe for IPv6 so)
+        sock.listen()
 
 
 def test_local_sockets_and_light_subprocesses_are_allowed(tmp_path: Path) -> None:
     with socket.socket(socket.AF_UNIX) as sock:
         sock.bind(str(tmp_path / "s"))
+        sock.listen()
     done = subprocess.run([sys.executable, "-c", "print(1)"], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "1"
 
