@@ -34,12 +34,19 @@ data: $(STAMP)
 reports: $(STAMP)
 	$(BIN)/ccresearch reports
 
-## Run the whole test suite (lint, unit, notebooks, browser).
+## Run the whole test suite (lint, unit, notebooks, kernels, servers, browser).
 .PHONY: test
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+## Run the fast tests: lint and every test not marked slow (no kernels, servers or browsers; < 1 min).
+.PHONY: test-fast
+test-fast: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest -n 2 -m "not slow" -q
 
 ## Open JupyterLab on the notebooks with a kernel that imports ccresearch.
 .PHONY: lab

@@ -12,6 +12,7 @@ import os
 import secrets
 import shutil
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -73,14 +74,32 @@ def staging_dir(parent: Path, prefix: str) -> Iterator[Path]:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+_HELD: dict[tuple[str, int], int] = {}  # (lock file, thread) -> depth: locked() is re-entrant per thread
+
+
 @contextlib.contextmanager
 def locked(target: Path) -> Iterator[None]:
-    """Hold an exclusive lock for ``target`` (a hidden ``.NAME.lock`` file beside it) while the block runs."""
+    """Hold an exclusive lock for ``target`` (a hidden ``.NAME.lock`` file beside it) while the block runs.
+
+    Other processes (and other threads) wait; the thread that holds the lock may take it again, so a function
+    that locks can call another that locks the same target.
+    """
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with open(target.parent / f".{target.name}.lock", "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+    lock_file = target.parent / f".{target.name}.lock"
+    key = (str(lock_file), threading.get_ident())
+    if _HELD.get(key):
+        _HELD[key] += 1
         try:
             yield
         finally:
+            _HELD[key] -= 1
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_file, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        _HELD[key] = 1
+        try:
+            yield
+        finally:
+            del _HELD[key]
             fcntl.flock(handle, fcntl.LOCK_UN)

@@ -26,7 +26,10 @@ CHROMIUM_ARGS = [
 ]  # fmt: skip
 PHONE = {"width": 375, "height": 740}
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs the Debian chromium package")
+pytestmark = [
+    pytest.mark.slow,  # kernels and a browser
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs the Debian chromium package"),
+]
 
 
 @pytest.fixture(scope="module")

@@ -100,6 +100,7 @@ def _https_restored() -> Iterator[None]:
     cbsodata.options.use_https = before
 
 
+@pytest.mark.slow  # a loopback HTTP server
 def test_fetch_keeps_codes_pages_and_writes_verified_sidecars(
     tmp_path: Path, replay: tuple[str, _Replay]
 ) -> None:
@@ -125,6 +126,7 @@ def test_fetch_keeps_codes_pages_and_writes_verified_sidecars(
     assert nl[("415900", 2019)] > 0
 
 
+@pytest.mark.slow  # a loopback HTTP server
 def test_fetch_passes_the_filter_to_the_server(tmp_path: Path, replay: tuple[str, _Replay]) -> None:
     url, state = replay
     statline.fetch_table("83583NED", out=tmp_path, catalog_url=url, filters="Perioden eq '2019JJ00'")
@@ -134,6 +136,7 @@ def test_fetch_passes_the_filter_to_the_server(tmp_path: Path, replay: tuple[str
     ] or "$filter=Perioden" in urllib.parse.unquote_plus(typed[0])
 
 
+@pytest.mark.slow  # a loopback HTTP server
 def test_failed_download_leaves_the_previous_table_in_place(
     tmp_path: Path, replay: tuple[str, _Replay]
 ) -> None:
@@ -147,6 +150,7 @@ def test_failed_download_leaves_the_previous_table_in_place(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["83583NED"]
 
 
+@pytest.mark.slow  # a loopback HTTP server
 def test_fetch_cbs_command_prints_the_folder(
     tmp_path: Path, replay: tuple[str, _Replay], capsys: pytest.CaptureFixture
 ) -> None:
@@ -219,6 +223,7 @@ def test_wide_file_with_a_malformed_number_names_file_row_and_year(tmp_path: Pat
     assert err.value.file == str(bad)
 
 
+@pytest.mark.slow  # a loopback HTTP server
 def test_fetch_never_overwrites_raw_files_it_did_not_write(
     tmp_path: Path, replay: tuple[str, _Replay]
 ) -> None:

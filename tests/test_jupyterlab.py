@@ -22,6 +22,8 @@ import pytest
 import ccresearch
 from ccresearch import paths
 
+pytestmark = pytest.mark.slow  # a JupyterLab server and a kernel
+
 START_LIMIT = 60.0  # seconds for the server to answer
 EXECUTE_LIMIT = 60.0  # seconds for the kernel to start and run one cell
 

@@ -180,6 +180,7 @@ def test_analysis_of_zuid_limburg_n_records_consistent_numbers():
     assert a.trends().loc[2014].drop(["donors_p10", "donors_p90"]).tolist() == pytest.approx([100.0] * 3)
 
 
+@pytest.mark.slow  # a synthetic control with placebos for each of 40 regions (~25 s of CPU)
 def test_every_corop_region_as_treated_gives_a_summary_without_nan():
     jobs = real_jobs()
     for region in regional.region_codes(jobs):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import html
-import importlib
 import io
 import json
 import re
@@ -50,6 +49,7 @@ def ok_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int, str, st
     return root, rc, out, err
 
 
+@pytest.mark.slow
 def test_run_writes_one_folder_with_report_notebook_results_and_manifest(ok_run: tuple) -> None:
     root, rc, out, err = ok_run
     folder = root / "ok" / "n-6_tags-x+y"
@@ -79,6 +79,7 @@ def test_run_writes_one_folder_with_report_notebook_results_and_manifest(ok_run:
     assert executed["metadata"]["papermill"]["parameters"]["n"] == 6
 
 
+@pytest.mark.slow
 def test_report_hides_code_embeds_figure_and_requests_nothing_external(ok_run: tuple) -> None:
     root = ok_run[0]
     page = (root / "ok" / "n-6_tags-x+y" / "report.html").read_text()
@@ -94,6 +95,7 @@ def test_report_hides_code_embeds_figure_and_requests_nothing_external(ok_run: t
     assert '<th>tags</th><td><code>["x", "y"]</code>' in html.unescape(footer)
 
 
+@pytest.mark.slow
 def test_unchanged_run_is_cached_and_force_runs_again(ok_run: tuple) -> None:
     root = ok_run[0]
     run_json = root / "ok" / "n-6_tags-x+y" / "run.json"
@@ -107,6 +109,7 @@ def test_unchanged_run_is_cached_and_force_runs_again(ok_run: tuple) -> None:
     assert json.loads(run_json.read_text())["run_id"] != first_id
 
 
+@pytest.mark.slow
 def test_failing_cell_exits_1_names_cell_and_keeps_last_report(tmp_path: Path) -> None:
     notebook, root = tmp_path / "demo.ipynb", tmp_path / "reports"
     shutil.copy(FIXTURES / "no_parameters.ipynb", notebook)
@@ -128,6 +131,7 @@ def test_failing_cell_exits_1_names_cell_and_keeps_last_report(tmp_path: Path) -
     assert [p.name for p in (root / "demo").iterdir()] == ["default"]  # no temporary folders left
 
 
+@pytest.mark.slow
 def test_region_parameter_is_injected_as_canonical_code(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -157,6 +161,7 @@ def test_sweep_rejects_bad_grid_value_before_any_run(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_sweep_runs_every_combination_in_parallel_processes(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "ccresearch", "sweep", str(OK), "--grid", "n=2,3", "--grid", "style=bar,line",
@@ -175,6 +180,7 @@ def test_sweep_runs_every_combination_in_parallel_processes(tmp_path: Path) -> N
     assert len(pids) == 4
 
 
+@pytest.mark.slow
 def test_sweep_runs_on_dask_cluster(tmp_path: Path) -> None:
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(
@@ -195,12 +201,14 @@ def test_sweep_runs_on_dask_cluster(tmp_path: Path) -> None:
     assert out.strip().splitlines()[-1] == "2 runs: 2 ran, 0 cached, 0 failed"
 
 
+@pytest.mark.slow
 def test_reports_runs_numbered_notebooks_writes_index_and_second_call_is_cached(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    build = importlib.import_module("ccresearch.build")
-    builds: list[int] = []
-    monkeypatch.setattr(build, "ensure_built", lambda: builds.append(1))
+    from ccresearch.build import pipeline
+
+    builds: list[int] = []  # the build runs in this process, once per call, before planning
+    monkeypatch.setattr(pipeline, "ensure_built", lambda *a, **k: builds.append(1))
     notebooks, root = tmp_path / "notebooks", tmp_path / "reports"
     notebooks.mkdir()
     shutil.copy(OK, notebooks / "01_ok.ipynb")

@@ -6,26 +6,74 @@ researcher in JupyterLab can simply write::
     import ccresearch
     facts = ccresearch.load_facts()
     jobs = ccresearch.load_regional_jobs()
+
+Data flows one way: the kernels of ``ccresearch run``, ``sweep`` and ``reports`` never build. The runner
+brings ``data/processed`` up to date in its own process before it plans, and starts every kernel with
+``CCRESEARCH_READ_ONLY_DATA=1``; under that variable a loader that finds the data missing or stale raises
+:class:`~ccresearch.errors.InputError` instead of writing ``data/``.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ccresearch import paths
+from ccresearch.errors import InputError
 
 if TYPE_CHECKING:
     import pandas as pd
+
+READ_ONLY_ENV = "CCRESEARCH_READ_ONLY_DATA"
+_checked: set[tuple[str, int, int]] = set()  # read-only mode: (manifest, mtime, size) found up to date
+
+
+def read_only() -> bool:
+    """Whether this process may only read the processed data (set by the runner for its kernels)."""
+    return os.environ.get(READ_ONLY_ENV, "").strip().lower() not in {"", "0", "false", "no"}
+
+
+def require_current(raw: Path | None = None, out: Path | None = None) -> None:
+    """Raise :class:`InputError` unless the processed data exists and is up to date with ``data/raw``.
+
+    Checks once per process for a given manifest (its path, modification time and size).
+    """
+    from ccresearch.build.pipeline import is_stale, manifest_path
+
+    out = (out or paths.processed_dir()).resolve()
+    manifest = manifest_path(out)
+    try:
+        stat = manifest.stat()
+    except OSError:
+        stale, key = True, None
+    else:
+        key = (str(manifest), stat.st_mtime_ns, stat.st_size)
+        stale = key not in _checked and is_stale(raw, out)
+    if stale:
+        problem = "the processed data is missing" if key is None else "the processed data is out of date"
+        raise InputError(
+            f"{problem} (data/raw changed since the last build, or the library did)"
+            if key is not None
+            else problem,
+            file=out,
+            expected=f"`ccresearch build` first ({READ_ONLY_ENV} is set: a notebook run by `ccresearch run`, "
+            "`sweep` or `reports` reads the data its parent process built and never builds it; those "
+            "commands build first, unless `reports --no-build`)",
+        )
+    _checked.add(key)  # type: ignore[arg-type]
 
 
 def _load(name: str, processed: Path | None = None, *, build: bool = True) -> pd.DataFrame:
     import pandas as pd
 
-    from ccresearch.build.pipeline import ensure_built
-
     if build and processed is None:
-        ensure_built()
+        if read_only():
+            require_current()
+        else:
+            from ccresearch.build.pipeline import ensure_built
+
+            ensure_built()
     return pd.read_parquet((processed or paths.processed_dir()) / f"{name}.parquet")
 
 
@@ -95,4 +143,3 @@ def data_summary(processed: Path | None = None) -> dict:
         return json.loads(manifest.read_text(encoding="utf-8")).get("summary", {})
     except (OSError, ValueError):
         return {}
-

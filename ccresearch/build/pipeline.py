@@ -9,21 +9,12 @@ error the output folder is left exactly as it was.
 
 from __future__ import annotations
 
-import argparse
-import contextlib
-import fcntl
-import hashlib
 import json
-import os
-import shutil
-import sys
-import tempfile
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ccresearch import paths
+from ccresearch import atomic, paths
 from ccresearch._version import __version__
 from ccresearch.fingerprint import library_hash, sha256_of
 from ccresearch.sources.catalog import data_files, verify_all
@@ -85,18 +76,6 @@ def code_hash() -> str:
     return library_hash()
 
 
-@contextlib.contextmanager
-def _lock(out: Path) -> Iterator[None]:
-    """One build at a time per output folder (parallel notebook runs may all ask for the data)."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with open(out.parent / f".{out.name}.lock", "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
 def _write_table(frame: pd.DataFrame, folder: Path, name: str) -> None:
     frame.to_parquet(folder / f"{name}.parquet", index=False)
     frame.to_csv(folder / f"{name}.csv", index=False, lineterminator="\n", date_format="%Y-%m-%d")
@@ -145,12 +124,12 @@ def boundaries_table(raw: Path) -> pd.DataFrame:
 
 def build(raw: Path | None = None, out: Path | None = None) -> BuildReport:
     """Build the processed tables from ``raw`` into ``out`` (atomic; raises InputError on bad input)."""
-    from ccresearch.sources.cbs import check_national_sums, regional_jobs
     from ccresearch.evidence import assemble
+    from ccresearch.sources.cbs import check_national_sums, regional_jobs
 
     raw = (raw or paths.raw_dir()).resolve()
     out = (out or paths.processed_dir()).resolve()
-    with _lock(out):
+    with atomic.locked(out):  # one build at a time per output folder
         inputs = verify_all(raw)
         evidence = assemble(raw)
         jobs = regional_jobs(raw)
@@ -188,9 +167,7 @@ def build(raw: Path | None = None, out: Path | None = None) -> BuildReport:
             regional_jobs_years=[years[0], years[-1]] if years else [],
             cbs_overlaps=list(jobs.attrs.get("overlaps", [])),
         )
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.new.", dir=out.parent))
-        try:
+        with atomic.staging_dir(out.parent, f"{out.name}.new") as tmp:
             for name, frame in tables.items():
                 _write_table(frame, tmp, name)
             # the report names no folder: the same inputs give the same bytes wherever they are built
@@ -212,9 +189,7 @@ def build(raw: Path | None = None, out: Path | None = None) -> BuildReport:
             _dump_json(tmp / "manifest.json", manifest)
             if (out / ".gitkeep").exists():
                 (tmp / ".gitkeep").touch()
-            _swap(tmp, out)
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
+            atomic.replace_dir(tmp, out)
     return report
 
 
@@ -222,19 +197,6 @@ def _dump_json(path: Path, data: Any) -> None:
     path.write_text(
         json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n", encoding="utf-8"
     )
-
-
-def _swap(new: Path, out: Path) -> None:
-    old = out.parent / f".{out.name}.old.{os.getpid()}"
-    if out.exists():
-        os.rename(out, old)
-    try:
-        os.rename(new, out)
-    except OSError:
-        if old.exists():
-            os.rename(old, out)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
 
 
 def manifest_path(out: Path | None = None) -> Path:
@@ -264,9 +226,11 @@ def is_stale(raw: Path | None = None, out: Path | None = None) -> bool:
 
 def ensure_built(raw: Path | None = None, out: Path | None = None) -> BuildReport | None:
     """Build when stale; returns the report of a build, or None when the data was up to date."""
+    raw = (raw or paths.raw_dir()).resolve()
+    out = (out or paths.processed_dir()).resolve()
     if not is_stale(raw, out):
         return None
-    with _lock((out or paths.processed_dir()).resolve()):
+    with atomic.locked(out):  # re-entrant: build() takes the same lock
         if not is_stale(raw, out):  # another process built it while we waited
             return None
-    return build(raw, out)
+        return build(raw, out)

@@ -1,7 +1,9 @@
 """Run identity: the folder slug of a parameter set and the cache key of a run.
 
 A run is skipped (reported as cached) when the notebook's cells, the parameters, the processed-data manifest
-and the library source are unchanged since the last successful run in the same folder.
+(which lists the sha256 of every raw input, so any change under ``data/raw`` counts once the data is rebuilt),
+the raw inputs it names and the library source are unchanged since the last successful run in the same folder.
+The runner rebuilds stale data before it computes a key, so the key names the data the run will read.
 """
 
 from __future__ import annotations
@@ -64,22 +66,54 @@ def notebook_hash(nb: Mapping[str, Any]) -> str:
     return short_hash(_canonical(cells), 16)
 
 
-def manifest_hash() -> str:
+def manifest_hash(processed: Path | None = None) -> str:
     """sha256 (16 hex digits) of the processed-data manifest, or ``"missing"``."""
+    return str(data_identity(processed)["manifest"])
+
+
+def data_identity(processed: Path | None = None) -> dict[str, Any]:
+    """The data a run reads, from the manifest of the processed folder.
+
+    ``manifest``: hash of ``manifest.json``; ``raw_inputs``: hash of the raw inputs it lists; ``inputs``: each
+    raw file (path under ``data/raw``) with its sha256. ``"missing"`` hashes and no inputs when not built.
+    """
+    folder = processed if processed is not None else paths.processed_dir()
     try:
-        return short_hash((paths.processed_dir() / "manifest.json").read_bytes(), 16)
+        data = (folder / "manifest.json").read_bytes()
     except FileNotFoundError:
-        return "missing"
+        return {"manifest": "missing", "raw_inputs": "missing", "inputs": {}}
+    try:
+        inputs = json.loads(data).get("inputs", {})
+    except (ValueError, AttributeError):
+        inputs = {}
+    return {
+        "manifest": short_hash(data, 16),
+        "raw_inputs": short_hash(_canonical(inputs), 16),
+        "inputs": inputs if isinstance(inputs, dict) else {},
+    }
+
+
+def data_key(processed: Path | None = None) -> dict[str, str]:
+    """The data parts of a cache key: ``data_manifest`` and ``raw_inputs``."""
+    data = data_identity(processed)
+    return {"data_manifest": str(data["manifest"]), "raw_inputs": str(data["raw_inputs"])}
 
 
 def cache_key(
     nb: Mapping[str, Any], values: Mapping[str, Any], *, manifest: str | None = None
 ) -> dict[str, str]:
-    """The parts that decide whether a run can be reused (all short hashes)."""
+    """The parts that decide whether a run can be reused (all short hashes).
+
+    ``manifest`` replaces the hash of the manifest (tests); by default both data parts come from
+    :func:`data_key`.
+    """
+    data = data_key()
+    if manifest is not None:
+        data["data_manifest"] = manifest
     return {
         "notebook": notebook_hash(nb),
         "parameters": short_hash(_canonical(dict(values)), 16),
-        "data_manifest": manifest if manifest is not None else manifest_hash(),
+        **data,
         "library": library_hash(),
     }
 

@@ -6,6 +6,10 @@ succeeded is the temporary folder swapped in, so a failing run leaves the last g
 keeps its partial notebook in ``reports/_failed/<stem>/<slug>/notebook.failed.ipynb``.
 
 :func:`plan_run` is cheap (no pandas, papermill or nbconvert): bad parameters fail there, before any kernel.
+
+Data flows one way: :func:`plan_run` brings the processed data up to date in this process (a build when it is
+missing or stale) before it computes the cache key, so the key and ``run.json`` name the manifest, and the raw
+inputs, of the data the run reads. Kernels start with ``CCRESEARCH_READ_ONLY_DATA=1`` and never build.
 """
 
 from __future__ import annotations
@@ -28,8 +32,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ccresearch import paths
+from ccresearch import atomic, paths
 from ccresearch._version import __version__
+from ccresearch.build.loaders import READ_ONLY_ENV
 from ccresearch.runner import cache
 from ccresearch.runner.params import load_notebook_json, overrides, read_schema, resolve_values
 from ccresearch.runner.results import headline
@@ -97,15 +102,22 @@ def plan_run(
     *,
     reports_root: str | Path | None = None,
     check_domains: bool = True,
+    build: bool = True,
 ) -> RunPlan:
     """Validate ``given`` against the notebook's parameters and work out the run's folder and cache key.
 
+    Names and types are checked first; then (``build``) the processed data is brought up to date in this
+    process (:func:`prepare_data`); then the values are checked against their domains, which read the data.
     Raises :class:`~ccresearch.errors.ParameterError` for unknown names, wrong types or values outside
-    their domain. Imports nothing heavy.
+    their domain (before any build for the first two). Imports nothing heavy when the data is current.
     """
     notebook = Path(notebook).resolve()
     schema = read_schema(notebook)
-    values = resolve_values(schema, dict(given or {}), check_domains=check_domains)
+    values = resolve_values(schema, dict(given or {}), check_domains=False)
+    if build:
+        prepare_data()
+    if check_domains:
+        values = resolve_values(schema, dict(given or {}), check_domains=True)
     changed = overrides(schema, values)
     root = Path(reports_root).resolve() if reports_root is not None else paths.reports_dir()
     plan = RunPlan(notebook, notebook.stem, values, changed, cache.make_slug(changed), root)
@@ -113,9 +125,25 @@ def plan_run(
     return plan
 
 
+def prepare_data() -> Any:
+    """Bring the processed data up to date in this process (build when missing or stale; locked).
+
+    Called before planning by :func:`plan_run`, :func:`~ccresearch.runner.sweep.plan_sweep` and
+    :func:`~ccresearch.runner.sweep.run_all_notebooks`; returns the build report, or None when up to date.
+    """
+    from ccresearch.build.pipeline import ensure_built
+
+    return ensure_built()
+
+
+def current_key(plan: RunPlan) -> dict[str, str]:
+    """The plan's cache key with its data parts read now (the data may have been rebuilt since planning)."""
+    return {**plan.cache_key, **cache.data_key()}
+
+
 def cached_result(plan: RunPlan) -> RunResult | None:
     """The earlier run for this plan if it can be reused (same cache key, succeeded), else None."""
-    run = cache.cached_run(plan.folder, plan.cache_key)
+    run = cache.cached_run(plan.folder, current_key(plan))
     if run is None:
         return None
     return RunResult(
@@ -207,29 +235,6 @@ def _cell_message(exc: Any, nb_path: Path, plan: RunPlan) -> str:
     return f"{plan.stem}: cell {index} ({first!r}) failed: {error}"
 
 
-def _replace_dir(src: Path, dst: Path) -> None:
-    """Move ``src`` to ``dst``, replacing ``dst`` if it exists (rename, then remove the old copy)."""
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    for _ in range(5):
-        old = None
-        if dst.exists():
-            old = dst.parent / f".old-{dst.name}-{secrets.token_hex(4)}"
-            try:
-                os.rename(dst, old)
-            except FileNotFoundError:
-                old = None
-        try:
-            os.rename(src, dst)
-        except OSError:
-            if old is not None and not dst.exists():
-                os.rename(old, dst)
-            continue  # another run swapped in between: try again
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-        return
-    raise OSError(f"could not move {src} to {dst}")
-
-
 @contextlib.contextmanager
 def _kernel(workdir: str) -> Iterator[Any]:
     """A fresh ``python3`` kernel of this interpreter, started now, shut down on exit.
@@ -237,13 +242,14 @@ def _kernel(workdir: str) -> Iterator[Any]:
     - working directory: ``workdir`` (one per run, so parallel runs never share one);
     - IPC transport (local sockets; nothing listens on a network port);
     - the inline matplotlib backend whatever the machine sets: ``MPLBACKEND=Agg``, common in CI, would
-      silently drop every figure from the report.
+      silently drop every figure from the report;
+    - ``CCRESEARCH_READ_ONLY_DATA=1``: the loaders read the data this process built and never build it.
     """
     from jupyter_client.manager import KernelManager
 
     km = KernelManager(kernel_name=KERNEL_NAME, transport="ipc")
     km.ip = str(Path(workdir) / "kernel")  # the IPC socket files live in the run's own folder
-    env = {**os.environ, "MPLBACKEND": INLINE_BACKEND}
+    env = {**os.environ, "MPLBACKEND": INLINE_BACKEND, READ_ONLY_ENV: "1"}
     try:
         km.start_kernel(cwd=workdir, env=env)
     except Exception as exc:  # no such kernelspec, interpreter missing...
@@ -270,22 +276,23 @@ def _umask() -> int:
 
 
 def _write_json(path: Path, data: Any) -> None:
-    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    atomic.write_text(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
 def execute(plan: RunPlan, *, force: bool = False, timeout: float | None = None) -> RunResult:
     """Run the plan (or reuse the cached run unless ``force``); never raises for a failing notebook.
 
     A failed run returns status ``failed`` with ``error`` naming the cell; the previous report stays.
+    The data is not built here (the planner did that); the kernel refuses data that is missing or stale.
     """
+    data = cache.data_identity()
+    key = {**plan.cache_key, "data_manifest": data["manifest"], "raw_inputs": data["raw_inputs"]}
     if not force:
         hit = cached_result(plan)
         if hit is not None:
             return hit
     run_id = f"{_utc_now():%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
     stem_dir = plan.reports_root / plan.stem
-    stem_dir.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{plan.slug}-", dir=stem_dir))
     start = _utc_now()
     t0 = time.perf_counter()
     run: dict[str, Any] = {
@@ -298,6 +305,32 @@ def execute(plan: RunPlan, *, force: bool = False, timeout: float | None = None)
         "status": "running",
         "kernel": KERNEL_NAME,
     }
+    data_record = {
+        "manifest": data["manifest"],
+        "raw_inputs": data["raw_inputs"],
+        "processed": _display_path(paths.processed_dir()),
+        "inputs": data["inputs"],
+    }
+    try:
+        with atomic.staging_dir(stem_dir, f"tmp-{plan.slug}") as tmp:
+            return _execute_in(plan, tmp, run, data_record, key, start, t0, timeout)
+    finally:
+        with contextlib.suppress(OSError):  # a first run that failed leaves no empty folder behind
+            stem_dir.rmdir()
+
+
+def _execute_in(
+    plan: RunPlan,
+    tmp: Path,
+    run: dict[str, Any],
+    data: dict[str, Any],
+    key: dict[str, str],
+    start: _dt.datetime,
+    t0: float,
+    timeout: float | None,
+) -> RunResult:
+    """Execute into the staging folder ``tmp``; swap it in on success, keep the partial notebook if not."""
+    stem_dir = plan.reports_root / plan.stem
     out_nb = tmp / "notebook.ipynb"
     os.chmod(tmp, 0o777 & ~_umask())
     try:
@@ -330,8 +363,9 @@ def execute(plan: RunPlan, *, force: bool = False, timeout: float | None = None)
         end = _utc_now()
         run.update(
             status="ok",
-            cache_key=plan.cache_key,
-            data_manifest=plan.cache_key.get("data_manifest", cache.manifest_hash()),
+            cache_key=key,
+            data_manifest=key["data_manifest"],
+            data=data,
             git=git_state(),
             versions=package_versions(),
             start=_iso(start),
@@ -349,7 +383,7 @@ def execute(plan: RunPlan, *, force: bool = False, timeout: float | None = None)
         (tmp / "report.html").write_text(page.html, encoding="utf-8")
         _write_json(tmp / "results.json", results)
         _write_json(tmp / "run.json", run)
-        _replace_dir(tmp, plan.folder)
+        atomic.replace_dir(tmp, plan.folder)
         shutil.rmtree(plan.failed_folder, ignore_errors=True)
         return RunResult(
             notebook=plan.stem,
@@ -360,7 +394,7 @@ def execute(plan: RunPlan, *, force: bool = False, timeout: float | None = None)
             report=str(plan.folder / "report.html"),
             duration_s=run["duration_s"],
             headline=run["headline"],
-            run_id=run_id,
+            run_id=run["run_id"],
         )
     except RunFailed as exc:
         end = _utc_now()
@@ -369,17 +403,18 @@ def execute(plan: RunPlan, *, force: bool = False, timeout: float | None = None)
             error=str(exc),
             git=git_state(),
             versions=package_versions(),
-            data_manifest=plan.cache_key.get("data_manifest", "unknown"),
+            data_manifest=key.get("data_manifest", "unknown"),
+            data=data,
             start=_iso(start),
             end=_iso(end),
             duration_s=round(time.perf_counter() - t0, 3),
         )
-        failed = Path(tempfile.mkdtemp(prefix=f".failed-{plan.slug}-", dir=stem_dir))
-        os.chmod(failed, 0o777 & ~_umask())
-        if out_nb.exists():
-            os.replace(out_nb, failed / "notebook.failed.ipynb")
-        _write_json(failed / "run.json", run)
-        _replace_dir(failed, plan.failed_folder)
+        with atomic.staging_dir(stem_dir, f"failed-{plan.slug}") as failed:
+            os.chmod(failed, 0o777 & ~_umask())
+            if out_nb.exists():
+                os.replace(out_nb, failed / "notebook.failed.ipynb")
+            _write_json(failed / "run.json", run)
+            atomic.replace_dir(failed, plan.failed_folder)
         return RunResult(
             notebook=plan.stem,
             slug=plan.slug,
@@ -388,12 +423,8 @@ def execute(plan: RunPlan, *, force: bool = False, timeout: float | None = None)
             folder=str(plan.failed_folder),
             duration_s=run["duration_s"],
             error=str(exc),
-            run_id=run_id,
+            run_id=run["run_id"],
         )
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-        with contextlib.suppress(OSError):  # a first run that failed leaves no empty folder behind
-            stem_dir.rmdir()
 
 
 def execute_dict(plan: RunPlan, force: bool = False, timeout: float | None = None) -> dict[str, Any]:

@@ -8,12 +8,11 @@ from __future__ import annotations
 import datetime as _dt
 import html
 import json
-import os
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from ccresearch import paths
+from ccresearch import atomic, paths
 from ccresearch.runner.execute import FAILED_DIR
 
 INDEX_CSS = """
@@ -142,7 +141,5 @@ def write_index(reports_root: str | Path | None = None) -> Path:
     root = Path(reports_root) if reports_root is not None else paths.reports_dir()
     root.mkdir(parents=True, exist_ok=True)
     target = root / "index.html"
-    tmp = root / f".index-{os.getpid()}.html"
-    tmp.write_text(render_index(collect_runs(root)), encoding="utf-8")
-    os.replace(tmp, target)
+    atomic.write_text(target, render_index(collect_runs(root)))
     return target

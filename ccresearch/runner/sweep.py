@@ -1,8 +1,9 @@
 """Many runs: a grid of parameter values (``ccresearch sweep``) and every notebook (``ccresearch reports``).
 
-Every combination is validated before the first run starts. Cached runs are settled in this process; the
-rest run in parallel worker processes (each its own kernel, temporary folder and working directory), or on
-a Dask distributed cluster when a scheduler address is given.
+Every combination is validated before the first run starts. The processed data is brought up to date in this
+process before planning (the kernels only read it; see :func:`~ccresearch.runner.execute.plan_run`). Cached
+runs are settled in this process; the rest run in parallel worker processes (each its own kernel, temporary
+folder and working directory), or on a Dask distributed cluster when a scheduler address is given.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 from ccresearch import paths
 from ccresearch.errors import ParameterError
 from ccresearch.runner.domains import check_value
-from ccresearch.runner.execute import RunPlan, RunResult, cached_result, execute_dict, plan_run
+from ccresearch.runner.execute import RunPlan, RunResult, cached_result, execute_dict, plan_run, prepare_data
 from ccresearch.runner.params import coerce, read_schema
 
 NOTEBOOK_PATTERN = "[0-9]*.ipynb"
@@ -45,14 +46,17 @@ def plan_sweep(
     given: Mapping[str, Any] | None = None,
     *,
     reports_root: str | Path | None = None,
+    build: bool = True,
 ) -> list[RunPlan]:
     """One validated plan per combination of grid values (duplicates after normalisation dropped).
 
-    Every grid value is checked (name, type, domain) and then every combination (cross-parameter rules)
-    before anything runs; the first problem raises :class:`ParameterError`.
+    Every grid value is checked (name and type; then, after the processed data is brought up to date in
+    this process when ``build``, its domain) and then every combination (cross-parameter rules) before
+    anything runs; the first problem raises :class:`ParameterError`.
     """
     schema = read_schema(notebook)
     given = dict(given or {})
+    coerced: list[tuple[str, Any]] = []
     for name, values in grid.items():  # each value on its own first: the clearest message
         param = schema.get(name)
         if name in given:
@@ -62,7 +66,11 @@ def plan_sweep(
         for raw in values:
             if param.type.kind == "list[str]" and isinstance(raw, str):
                 raw = raw.replace("+", ",")
-            check_value(name, coerce(param, raw, file=schema.notebook), file=schema.notebook)
+            coerced.append((name, coerce(param, raw, file=schema.notebook)))
+    if build:
+        prepare_data()  # once, before any domain check or cache key
+    for name, value in coerced:
+        check_value(name, value, file=schema.notebook)
     names = list(grid)
     plans: list[RunPlan] = []
     seen: set[str] = set()
@@ -71,7 +79,7 @@ def plan_sweep(
         for name, raw in zip(names, combo, strict=True):
             is_list = schema.get(name).type.kind == "list[str]"
             values[name] = raw.replace("+", ",") if is_list and isinstance(raw, str) else raw
-        plan = plan_run(notebook, values, reports_root=reports_root)
+        plan = plan_run(notebook, values, reports_root=reports_root, build=False)
         if plan.slug not in seen:
             seen.add(plan.slug)
             plans.append(plan)
@@ -90,10 +98,18 @@ def run_plans(
     scheduler: str | None = None,
     timeout: float | None = None,
     progress: bool = True,
+    build: bool = True,
 ) -> list[RunResult]:
-    """Execute the plans (cached ones are reused unless ``force``); results in the order of ``plans``."""
+    """Execute the plans (cached ones are reused unless ``force``); results in the order of ``plans``.
+
+    With ``build`` the processed data is first brought up to date in this process (a no-op when the plans
+    were just made); a rebuild since planning changes the data part of each cache key, so nothing stale
+    is served as cached.
+    """
     from tqdm import tqdm
 
+    if build and plans:
+        prepare_data()
     results: list[RunResult | None] = [None if force else cached_result(p) for p in plans]
     todo = [i for i, r in enumerate(results) if r is None]
     bar = tqdm(
@@ -203,18 +219,16 @@ def run_all_notebooks(
     from ccresearch.runner.index import write_index
 
     if build:
-        from ccresearch.build.pipeline import ensure_built
-
-        ensure_built()
+        prepare_data()  # in this process, before planning: the kernels only read the data
     root = Path(reports_root).resolve() if reports_root is not None else paths.reports_dir()
     plans: list[RunPlan] = []
     bad: list[RunResult] = []
     for notebook in notebooks_to_run(notebooks_dir):
         try:
-            plans.append(plan_run(notebook, {}, reports_root=root))
+            plans.append(plan_run(notebook, {}, reports_root=root, build=False))
         except ParameterError as exc:  # a notebook whose defaults are invalid: report it, run the others
             bad.append(
                 RunResult(notebook.stem, "default", {}, "failed", str(root / notebook.stem), error=str(exc))
             )
-    results = run_plans(plans, jobs=jobs, force=force, timeout=timeout, progress=progress) + bad
+    results = run_plans(plans, jobs=jobs, force=force, timeout=timeout, progress=progress, build=False) + bad
     return results, write_index(root)

@@ -18,6 +18,7 @@ import datetime as dt
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from ccresearch import atomic
 from ccresearch.errors import ChecksumMismatch, InputError
 from ccresearch.fingerprint import sha256_of
 
@@ -147,7 +148,5 @@ def write_sidecar(
         if not fields[key]:
             raise InputError("a new sidecar needs this field", file=side, field=key, expected=f"--{key} TEXT")
     sidecar = Sidecar(**fields)  # type: ignore[arg-type]
-    tmp = side.with_name(side.name + ".tmp")
-    tmp.write_text(yaml.safe_dump(asdict(sidecar), sort_keys=False, allow_unicode=True), encoding="utf-8")
-    tmp.replace(side)
+    atomic.write_text(side, yaml.safe_dump(asdict(sidecar), sort_keys=False, allow_unicode=True))
     return sidecar

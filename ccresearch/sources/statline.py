@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-import tempfile
 from pathlib import Path
 
-from ccresearch import paths
+from ccresearch import atomic, paths
 from ccresearch.errors import InputError
 from ccresearch.sources.cbs import CBS_LICENCE, TABLE_ID, read_table
 
@@ -52,8 +50,7 @@ def fetch_table(
         scheme, catalog_url = catalog_url.split("://", 1)
         cbsodata.options.use_https = scheme == "https"
         catalog_url = catalog_url.rstrip("/")
-    tmp = Path(tempfile.mkdtemp(prefix=f".{table_id}.", dir=out))
-    try:
+    with atomic.staging_dir(out, table_id) as tmp:
         # download_data keeps codes (get_data would replace them by titles). In cbsodata 1.3.5
         # typed=False is the call that yields TypedDataSet; read_table accepts either data set.
         cbsodata.download_data(
@@ -74,11 +71,5 @@ def fetch_table(
                 description=f"OData part {part.stem} of table {table_id}",
             )
         read_table(tmp, table_id)  # a download that cannot be read never replaces a good one
-        old = out / f".{table_id}.old"
-        if target.exists():
-            target.rename(old)
-        tmp.rename(target)
-        shutil.rmtree(old, ignore_errors=True)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        atomic.replace_dir(tmp, target)
     return target

@@ -35,7 +35,7 @@ predictors (``predictors=``) the nested problem is searched (see :func:`fit_synt
 from __future__ import annotations
 
 import math
-import os
+import multiprocessing
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -483,7 +483,7 @@ def placebo_test(
         x1 = None if xs is None else xs[:, j]
         x0 = None if xs is None else xs[:, others]
         tasks.append((values[:, j], values[:, others], pre_mask, post_mask, x1, x0, search))
-    workers = (os.cpu_count() or 1) if n_jobs == -1 else max(1, int(n_jobs))
+    workers = multiprocessing.cpu_count() if n_jobs == -1 else max(1, int(n_jobs))
     if workers > 1 and len(tasks) > 1 and predictors is not None:
         with ProcessPoolExecutor(max_workers=min(workers, len(tasks))) as pool:
             outputs = list(pool.map(_placebo_one, tasks))
