@@ -76,7 +76,9 @@ def register(subparsers: Any) -> None:
     p.add_argument("--choices", metavar="NAME", help="list the values parameter NAME accepts (e.g. region)")
     p.set_defaults(func=cmd_params)
 
-    g = subparsers.add_parser("regions", help="list the regions a region parameter accepts, with years of data")
+    g = subparsers.add_parser(
+        "regions", help="list the regions a region parameter accepts, with years of data"
+    )
     g.add_argument("--all", action="store_true", help="every known region, gemeenten and provincies too")
     g.add_argument("--json", action="store_true", help="print JSON instead of a table")
     g.set_defaults(func=cmd_regions)
@@ -178,7 +180,10 @@ def given_parameters(args: argparse.Namespace) -> dict[str, Any]:
             text = base64.b64decode(encoded, validate=True).decode("utf-8")
         except (binascii.Error, UnicodeDecodeError):
             raise ParameterError(
-                "not base64-encoded UTF-8 text", field="-b", value=encoded[:40], expected="base64 of a YAML mapping"
+                "not base64-encoded UTF-8 text",
+                field="-b",
+                value=encoded[:40],
+                expected="base64 of a YAML mapping",
             ) from None
         given.update(_yaml_mapping(text, source="-b"))
     for kind, name, value in getattr(args, "param_items", None) or []:
@@ -265,7 +270,6 @@ def _status_line(result: Any) -> str:
 def cmd_run(args: argparse.Namespace) -> int:
     """``ccresearch run NOTEBOOK -p NAME VALUE``: one run; the last stdout line is the report path."""
     from ccresearch.runner.execute import execute, plan_run
-
     from ccresearch.runner.index import write_index
 
     plan = plan_run(_notebook(args), given_parameters(args), reports_root=args.reports_dir)
@@ -288,10 +292,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_sweep(args: argparse.Namespace) -> int:
     """``ccresearch sweep NOTEBOOK --grid NAME=V1,V2``: every combination, in parallel; a table at the end."""
-    from ccresearch.runner.sweep import format_runs, parse_grid, plan_sweep, run_plans
-
     from ccresearch.runner.index import write_index
     from ccresearch.runner.summary import write_sweep_summary
+    from ccresearch.runner.sweep import format_runs, parse_grid, plan_sweep, run_plans
 
     grid = parse_grid(args.grid)
     given = given_parameters(args)

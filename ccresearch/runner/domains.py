@@ -70,15 +70,15 @@ def region_hint(value: str, code: str | None = None) -> str:
     or are close to it, are offered (gemeenten with their COROP region).
     """
     table = _regions().regions()
-    usable = sorted(c for c in jobs_regions() if c in table and table[c].level not in {"country", "unclassified"})
+    usable = sorted(
+        c for c in jobs_regions() if c in table and table[c].level not in {"country", "unclassified"}
+    )
     if code is not None and code in table:
         region = table[code]
         if region.level == "gemeente":
             corop = _corop_of(code)
             if corop:
-                return (
-                    f"{region.name} is a gemeente in COROP region {_label(corop)}: use -p NAME {corop}"
-                )
+                return f"{region.name} is a gemeente in COROP region {_label(corop)}: use -p NAME {corop}"
         children = [c for c in usable if table[c].parent == code]
         if children:
             return f"{region.name} ({region.level}) holds {', '.join(_label(c) for c in children)}"
@@ -109,12 +109,18 @@ def region_hint(value: str, code: str | None = None) -> str:
     for c, n in names.items():
         by_name.setdefault(n, []).append(c)
     for close in difflib.get_close_matches(key, list(by_name), n=5, cutoff=0.7):
-        for c in sorted(by_name[close], key=lambda c: ("corop", "gemeente", "provincie").index(table[c].level)):
+        for c in sorted(
+            by_name[close], key=lambda c: ("corop", "gemeente", "provincie").index(table[c].level)
+        ):
             offer(c)
     if not found:
         return ""
+    def closeness(c: str) -> float:
+        whole = f" {key} " in f" {names[c]} "
+        return (1.0 if whole else 0.0) + difflib.SequenceMatcher(None, key, names[c]).ratio()
+
     words = []
-    for c in sorted(found, key=lambda c: (table[c].level != "corop", table[c].name))[:4]:
+    for c in sorted(found, key=lambda c: (-closeness(c), table[c].level != "corop", table[c].name))[:4]:
         if table[c].level == "gemeente":
             corop = _corop_of(c)
             words.append(f"{table[c].name} (gemeente {c}, in COROP region {_label(corop)})")
@@ -123,7 +129,7 @@ def region_hint(value: str, code: str | None = None) -> str:
             words.append(f"{_label(c)}, provincie" + (f" holding {', '.join(children)}" if children else ""))
         else:
             words.append(_label(c))
-    return "closest: " + "; ".join(words)
+    return "did you mean " + "; ".join(words) + "?"
 
 
 def _resolve_region(name: str, value: str, where: str | None) -> str:
@@ -157,7 +163,8 @@ def _resolve_region(name: str, value: str, where: str | None) -> str:
         levels = sorted({table[c].level for c in with_data if c in table} - {"country", "unclassified"})
         hint = region_hint(value, code).replace("NAME", name)
         raise ParameterError(
-            f"no regional jobs data for {code} ({_regions().region_name(code)})" + (f"; {hint}" if hint else ""),
+            f"no regional jobs data for {code} ({_regions().region_name(code)})"
+            + (f"; {hint}" if hint else ""),
             file=where,
             field=name,
             value=value,

@@ -528,9 +528,7 @@ def coerce(param: Parameter, raw: Any, *, file: str | Path | None = None) -> Any
         return str(raw)
     if kind in ("int", "float") and _DECIMAL_COMMA.fullmatch(text):
         point = text.replace(",", ".")
-        raise wrong(
-            "decimal comma", f": write the number with a decimal point, -p {param.name} {point}"
-        )
+        raise wrong("decimal comma", f": write the number with a decimal point, -p {param.name} {point}")
     if kind == "int":
         if not _INT.fullmatch(text):
             raise wrong()
