@@ -319,15 +319,15 @@ def parameters_in_words(changed: Mapping[str, Any], language: str) -> list[str]:
 def headline_items(run: Mapping[str, Any], language: str) -> list[tuple[str, str, float | None]]:
     """(label, text, number) of each headline figure of a run.
 
-    Uses the report's own formatted headline (``run.json`` key ``report``) when it is in ``language``, else
-    formats the raw ``headline`` numbers.
+    Uses the report's own formatted headline (``run.json`` key ``report``, in the run's language) when there
+    is one, else formats the raw ``headline`` numbers in ``language``.
     """
     report = run.get("report") if isinstance(run.get("report"), Mapping) else {}
     raw = run.get("headline") if isinstance(run.get("headline"), Mapping) else {}
     formatted = report.get("headline") if isinstance(report.get("headline"), list) else []
     labels = {str(h.get("key")): str(h.get("label", "")) for h in formatted if isinstance(h, Mapping)}
     items: list[tuple[str, str, float | None]] = []
-    if formatted and report.get("language") == language:
+    if formatted:
         for h in formatted:
             if not isinstance(h, Mapping):
                 continue
@@ -402,10 +402,13 @@ def _row(run: Mapping[str, Any], language: str, current_manifest: str) -> str:
     changed = run.get("overrides") if isinstance(run.get("overrides"), Mapping) else {}
     words = parameters_in_words(changed, language) if changed else [word("params.defaults", language)]
     params = '<ul class="params">' + "".join(f"<li>{esc(w)}</li>" for w in words) + "</ul>"
+    head_attr = ""
     if status == "failed":
         head = esc(str(run.get("error", "")))
     else:
         items = headline_items(run, language)
+        if isinstance(run.get("report"), Mapping) and run["report"].get("headline") and lang_attr:
+            head_attr = lang_attr
         head = (
             '<ul class="params">'
             + "".join(f"<li>{esc(label)}: {esc(text)}</li>" for label, text, _n in items)
@@ -415,7 +418,7 @@ def _row(run: Mapping[str, Any], language: str, current_manifest: str) -> str:
         )
     date = esc(fmt_moment(run.get("end") or run.get("start"), language))
     return (
-        f'<tr><th scope="row">{link}</th><td>{params}</td><td>{head}</td>'
+        f'<tr><th scope="row">{link}</th><td>{params}</td><td{head_attr}>{head}</td>'
         f"<td>{_status_cell(run, language, older)}</td><td>{date}</td></tr>"
     )
 
