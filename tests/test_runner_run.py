@@ -118,7 +118,7 @@ def test_failing_cell_exits_1_names_cell_and_keeps_last_report(tmp_path: Path) -
     shutil.copy(FIXTURES / "broken.ipynb", notebook)  # the notebook is edited and now fails
     rc, _out, err = run_cli("run", notebook, "--reports-dir", root)
     assert rc == 1
-    assert "cell 2 ('# this cell fails on purpose')" in err
+    assert "cell 2, id cell-2 ('# this cell fails on purpose')" in err
     assert "ValueError: deliberate failure with n=4" in err
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before  # last good report untouched
     failed = root / "_failed" / "demo" / "default"
@@ -165,7 +165,7 @@ def test_sweep_runs_every_combination_in_parallel_processes(tmp_path: Path) -> N
         capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
-    slugs = sorted(p.name for p in (tmp_path / "ok").iterdir())
+    slugs = sorted(p.name for p in (tmp_path / "ok").iterdir() if p.name != "_sweeps")
     assert slugs == ["n-2_show_table-false", "n-2_style-line_show_table-false", "n-3_show_table-false",
                      "n-3_style-line_show_table-false"]  # fmt: skip
     table = done.stdout.strip().splitlines()
@@ -174,6 +174,11 @@ def test_sweep_runs_every_combination_in_parallel_processes(tmp_path: Path) -> N
     assert "runs:" in done.stderr  # the progress bar goes to stderr
     pids = {json.loads((tmp_path / "ok" / s / "run.json").read_text())["run_id"] for s in slugs}
     assert len(pids) == 4
+    (summary,) = (tmp_path / "ok" / "_sweeps").iterdir()  # the comparison page, linked from the index
+    assert f"comparison: {summary / 'index.html'}" in done.stderr
+    assert (summary / "index.html").read_text().count("<tr><th scope=\"row\"") == 4
+    assert len((summary / "summary.csv").read_text().splitlines()) == 5
+    assert f"ok/_sweeps/{summary.name}/index.html" in (tmp_path / "index.html").read_text()
 
 
 def test_sweep_runs_on_dask_cluster(tmp_path: Path) -> None:
@@ -192,7 +197,7 @@ def test_sweep_runs_on_dask_cluster(tmp_path: Path) -> None:
             tmp_path,
         )
     assert rc == 0, err
-    assert sorted(p.name for p in (tmp_path / "ok").iterdir()) == ["n-2", "n-3"]
+    assert sorted(p.name for p in (tmp_path / "ok").iterdir()) == ["_sweeps", "n-2", "n-3"]
     assert out.strip().splitlines()[-1] == "2 runs: 2 ran, 0 cached, 0 failed"
 
 
@@ -400,3 +405,36 @@ def test_comparison_page_sorts_by_click_and_keyboard_and_fits_a_phone(
             assert tab.evaluate(first_cells) == sorted(tab.evaluate(first_cells))
         finally:
             browser.close()
+
+
+PAPERMILL = Path(__file__).parent / "fixtures" / "papermill"
+
+
+@pytest.mark.slow
+def test_papermill_notebook_with_untyped_parameter_runs_as_papermill_runs_it(tmp_path: Path) -> None:
+    rc, out, err = run_cli(
+        "run", PAPERMILL / "simple_execute.ipynb", "-p", "msg", "hello there", "--reports-dir", tmp_path
+    )
+    assert rc == 0, err
+    folder = Path(out.strip().splitlines()[-1]).parent
+    executed = json.loads((folder / "notebook.ipynb").read_text())
+    assert executed["metadata"]["papermill"]["parameters"] == {"msg": "hello there"}
+    injected = [c for c in executed["cells"] if "injected-parameters" in c["metadata"].get("tags", [])]
+    assert len(injected) == 1 and 'msg = "hello there"' in "".join(injected[0]["source"])
+    tags = [c["metadata"].get("tags", []) for c in executed["cells"]]
+    assert tags.index(["injected-parameters"]) == tags.index(["parameters"]) + 1  # right after, as papermill
+    printed = ["".join(o.get("text", "")) for c in executed["cells"] for o in c.get("outputs", [])]
+    assert "hello there\n" in printed
+    rc, out, err = run_cli(
+        "run", PAPERMILL / "simple_execute.ipynb", "-p", "msg", "[1, 2]", "--reports-dir", tmp_path
+    )
+    assert rc == 0, err
+    executed = json.loads((Path(out.strip().splitlines()[-1]).parent / "notebook.ipynb").read_text())
+    assert executed["metadata"]["papermill"]["parameters"] == {"msg": [1, 2]}  # a YAML literal
+
+
+@pytest.mark.slow
+def test_papermill_broken_notebook_names_the_failing_cell(tmp_path: Path) -> None:
+    rc, _out, err = run_cli("run", PAPERMILL / "broken1.ipynb", "--reports-dir", tmp_path)
+    assert rc == 1
+    assert "broken1: cell 6 ('assert False') failed: AssertionError" in err
