@@ -115,6 +115,7 @@ def region_hint(value: str, code: str | None = None) -> str:
             offer(c)
     if not found:
         return ""
+
     def closeness(c: str) -> float:
         whole = f" {key} " in f" {names[c]} "
         return (1.0 if whole else 0.0) + difflib.SequenceMatcher(None, key, names[c]).ratio()
