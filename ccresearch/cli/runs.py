@@ -186,6 +186,8 @@ def given_parameters(args: argparse.Namespace) -> dict[str, Any]:
                 expected="base64 of a YAML mapping",
             ) from None
         given.update(_yaml_mapping(text, source="-b"))
+    for name, value in getattr(args, "parameter", None) or []:  # NAME VALUE pairs built by hand (API use)
+        given[name] = value
     for kind, name, value in getattr(args, "param_items", None) or []:
         given[name] = RawText(value) if kind == "raw" else value
     return given
