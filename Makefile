@@ -48,10 +48,20 @@ test-fast: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -n 2 -m "not slow" -q
 
-## Open JupyterLab on the notebooks with a kernel that imports ccresearch.
+## Serve JupyterLab on the notebooks (headless, also as root) and print its URL; LAB_IP=0.0.0.0 for remote.
 .PHONY: lab
+LAB_IP ?= 127.0.0.1
+LAB_PORT ?= 8888
+LAB_TOKEN ?=
+ifeq ($(strip $(LAB_TOKEN)),)
+LAB_TOKEN := $(shell od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
+endif
+LAB_ROOT_FLAG = $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root,)
 lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	@echo "JupyterLab: http://$(LAB_IP):$(LAB_PORT)/lab?token=$(LAB_TOKEN)  (Ctrl-C stops it)"
+	@$(BIN)/jupyter lab --no-browser --notebook-dir=notebooks --ip=$(LAB_IP) --port=$(LAB_PORT) \
+		--ServerApp.port_retries=0 --IdentityProvider.token=$(LAB_TOKEN) $(LAB_ROOT_FLAG) \
+		--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate --LabApp.news_url=
 
 ## Run the benchmarks in bench/ (figures go to bench/results/).
 .PHONY: bench

@@ -114,11 +114,12 @@ def _check_reports(browser: Any, index: Path, expected_links: int, with_figure: 
 
 
 def test_fixture_reports_open_cleanly_in_chromium(browser: Any, fixture_reports: Path) -> None:
-    # 2 parameter sets of ok.ipynb, no_parameters, and the failure details of broken.ipynb
-    _check_reports(browser, fixture_reports, expected_links=4, with_figure="/ok/")
+    # 2 parameter sets of ok.ipynb, no_parameters, the failure details of broken.ipynb, the sweep's
+    # comparison page and the English index
+    _check_reports(browser, fixture_reports, expected_links=6, with_figure="/ok/")
     index = _open(browser, fixture_reports.as_uri())
-    assert "failed" in index["text"] and "deliberate failure" in index["text"]
-    assert 'n=9, style="line"' in index["text"]
+    assert "mislukt" in index["text"] and "deliberate failure" in index["text"]
+    assert "n: 9" in index["text"] and "style: line" in index["text"]
 
 
 def test_index_links_are_relative_so_the_folder_can_move(fixture_reports: Path) -> None:

@@ -1,16 +1,20 @@
-"""JupyterLab on loopback serves the project's notebooks and runs a kernel that imports ccresearch."""
+"""``make lab`` on loopback serves the project's notebooks and runs a kernel that imports ccresearch."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
-import secrets
+import re
+import shutil
+import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 from collections.abc import Iterator
@@ -39,6 +43,7 @@ class Lab:
 
     def __init__(self, url: str, token: str) -> None:
         self.url, self.token = url, token
+        self.log: Path | None = None
 
     def request(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
         data = json.dumps(body).encode() if body is not None else None
@@ -52,44 +57,72 @@ class Lab:
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
-    """``jupyter lab`` on 127.0.0.1, a free port and a random token, rooted at the repository."""
-    port, token = _free_port(), secrets.token_hex(16)
+    """``make lab`` as an analyst types it (on a free port), with no display and no browser.
+
+    The venv is this interpreter's (``STAMP=`` skips the install step), so the test never creates one.
+    As root (containers, CI) the target must add ``--allow-root`` itself.
+    """
+    make = shutil.which("make")
+    if make is None:
+        pytest.skip("make is not installed")
+    port = _free_port()
     runtime = tmp_path_factory.mktemp("jupyter-runtime")
-    env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(runtime)}
-    cmd = [
-        sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1", f"--port={port}",
-        f"--ServerApp.token={token}", f"--ServerApp.root_dir={paths.ROOT}", "--ServerApp.port_retries=0",
-        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate", "--LabApp.news_url=",
-        "--LabApp.extension_manager=readonly",
-    ]  # fmt: skip
-    if hasattr(os, "geteuid") and os.geteuid() == 0:  # containers and CI often run as root
-        cmd.append("--allow-root")
-    log = (runtime / "server.log").open("w")
-    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env)
-    server = Lab(f"http://127.0.0.1:{port}", token)
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "BROWSER")}
+    env["JUPYTER_RUNTIME_DIR"] = str(runtime)
+    cmd = [make, "--no-print-directory", "-C", str(paths.ROOT), "lab", "STAMP=",
+           f"BIN={Path(sys.executable).parent}", f"LAB_PORT={port}"]  # fmt: skip
+    log_path = runtime / "server.log"
+    log = log_path.open("w")
+    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
     try:
         deadline = time.monotonic() + START_LIMIT
+        url = None
+        while url is None:
+            match = re.search(r"JupyterLab: (http://\S+)", log_path.read_text())
+            if match:
+                url = match.group(1)
+            elif proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"make lab printed no URL: {log_path.read_text()[-2000:]}")
+            else:
+                time.sleep(0.2)
+        parsed = urllib.parse.urlsplit(url)
+        assert parsed.hostname == "127.0.0.1" and parsed.port == port and parsed.path == "/lab"
+        token = urllib.parse.parse_qs(parsed.query)["token"][0]
+        assert len(token) >= 32
+        server = Lab(f"http://127.0.0.1:{port}", token)
         while True:
             try:
                 server.request("GET", "/api/status")
                 break
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"jupyter lab did not start: {(runtime / 'server.log').read_text()[-2000:]}")
+                    pytest.fail(f"make lab did not serve: {log_path.read_text()[-2000:]}")
                 time.sleep(0.3)
+        with urllib.request.urlopen(url, timeout=20) as response:  # the printed URL itself opens the lab
+            assert response.status == 200 and b"JupyterLab" in response.read()
+        server.log = log_path
         yield server
     finally:
-        proc.terminate()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
         try:
             proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
-            proc.kill()
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(timeout=5)
         log.close()
 
 
+def test_make_lab_runs_headless_and_as_root(lab: Lab) -> None:
+    assert lab.log is not None
+    text = lab.log.read_text()
+    assert "Use --allow-root" not in text  # as root the target passes the flag itself
+    assert lab.request("GET", "/api/status")["started"]
+
+
 def test_lab_lists_the_project_notebooks(lab: Lab) -> None:
-    listing = lab.request("GET", "/api/contents/notebooks?content=1")
+    listing = lab.request("GET", "/api/contents?content=1")  # served from notebooks/
     assert listing["type"] == "directory"
     served = sorted(item["name"] for item in listing["content"] if item["type"] == "notebook")
     assert served == sorted(p.name for p in paths.notebooks_dir().glob("*.ipynb"))
@@ -143,4 +176,4 @@ def test_lab_kernel_imports_ccresearch(lab: Lab) -> None:
     version, executable = text.strip().splitlines()
     assert version == ccresearch.__version__
     assert Path(executable).parent == Path(sys.executable).parent  # the project's interpreter
-    assert not (paths.ROOT / "scratch-test.ipynb").exists()
+    assert not (paths.notebooks_dir() / "scratch-test.ipynb").exists()

@@ -40,18 +40,114 @@ def _regions() -> Any:
     return regions
 
 
+def _fold(text: str) -> str:
+    """A name folded for comparison: accents, case, hyphens and spaces do not count."""
+    import re
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[\s\-–_/'.]+", " ", plain).strip().casefold()
+
+
+def _label(code: str) -> str:
+    table = _regions().regions()
+    return f"{table[code].name} ({code})" if code in table else code
+
+
+def _corop_of(code: str) -> str | None:
+    """The COROP region a gemeente lies in, or None."""
+    try:
+        return next((c for c in _regions().ancestors(code) if c.startswith("CR")), None)
+    except KeyError:
+        return None
+
+
+def region_hint(value: str, code: str | None = None) -> str:
+    """Closest regions with data for a region name or code that was refused, in words (or '').
+
+    ``code`` is the region ``value`` resolved to, when it exists but has no jobs data: a gemeente is pointed
+    to the COROP region it lies in, a provincie to its COROP regions. Otherwise names that contain the text,
+    or are close to it, are offered (gemeenten with their COROP region).
+    """
+    table = _regions().regions()
+    usable = sorted(
+        c for c in jobs_regions() if c in table and table[c].level not in {"country", "unclassified"}
+    )
+    if code is not None and code in table:
+        region = table[code]
+        if region.level == "gemeente":
+            corop = _corop_of(code)
+            if corop:
+                return f"{region.name} is a gemeente in COROP region {_label(corop)}: use -p NAME {corop}"
+        children = [c for c in usable if table[c].parent == code]
+        if children:
+            return f"{region.name} ({region.level}) holds {', '.join(_label(c) for c in children)}"
+    import difflib
+
+    key = _fold(str(value))
+    if not key:
+        return ""
+    found: list[str] = []
+
+    def offer(c: str) -> None:
+        if c in found:
+            return
+        if table[c].level == "gemeente":
+            corop = _corop_of(c)
+            if corop is None or (usable and corop not in usable):
+                return
+        elif c not in usable:
+            return
+        found.append(c)
+
+    candidates = [c for c in table if table[c].level in ("corop", "gemeente", "provincie")]
+    names = {c: _fold(table[c].name) for c in candidates}
+    for c in candidates:  # whole words inside a longer name: Rijnmond -> Groot-Rijnmond
+        if len(key) >= 3 and (f" {key} " in f" {names[c]} " or (len(key) >= 5 and key in names[c])):
+            offer(c)
+    by_name: dict[str, list[str]] = {}
+    for c, n in names.items():
+        by_name.setdefault(n, []).append(c)
+    for close in difflib.get_close_matches(key, list(by_name), n=5, cutoff=0.7):
+        for c in sorted(
+            by_name[close], key=lambda c: ("corop", "gemeente", "provincie").index(table[c].level)
+        ):
+            offer(c)
+    if not found:
+        return ""
+
+    def closeness(c: str) -> float:
+        whole = f" {key} " in f" {names[c]} "
+        return (1.0 if whole else 0.0) + difflib.SequenceMatcher(None, key, names[c]).ratio()
+
+    words = []
+    for c in sorted(found, key=lambda c: (-closeness(c), table[c].level != "corop", table[c].name))[:4]:
+        if table[c].level == "gemeente":
+            corop = _corop_of(c)
+            words.append(f"{table[c].name} (gemeente {c}, in COROP region {_label(corop)})")
+        elif table[c].level == "provincie":
+            children = [k for k in usable if table[k].parent == c]
+            words.append(f"{_label(c)}, provincie" + (f" holding {', '.join(children)}" if children else ""))
+        else:
+            words.append(_label(c))
+    return "did you mean " + "; ".join(words) + "?"
+
+
 def _resolve_region(name: str, value: str, where: str | None) -> str:
     try:
         code = str(_regions().resolve_region(value))
     except ParameterError:
         raise
     except InputError as exc:
+        hint = region_hint(value)
+        problem = exc.problem.split(";")[0] if hint else exc.problem
         raise ParameterError(
-            exc.problem,
+            f"{problem}; {hint}".replace("NAME", name) if hint else problem,
             file=where,
             field=name,
             value=value,
-            expected=exc.expected or "a CBS region code or name, e.g. CR39 or Zuid-Limburg",
+            expected=(exc.expected or "a CBS region code or name, e.g. CR39 or Zuid-Limburg")
+            + "; `ccresearch regions` lists them",
         ) from None
     table = _regions().regions()
     if table[code].level in {"country", "unclassified"}:
@@ -60,19 +156,61 @@ def _resolve_region(name: str, value: str, where: str | None) -> str:
             file=where,
             field=name,
             value=value,
-            expected="a COROP region (or a gemeente/provincie where the jobs data has them), e.g. CR39",
+            expected="a COROP region (or a gemeente/provincie where the jobs data has them), e.g. CR39; "
+            "`ccresearch regions` lists them",
         )
     with_data = jobs_regions()
     if with_data and code not in with_data:
         levels = sorted({table[c].level for c in with_data if c in table} - {"country", "unclassified"})
+        hint = region_hint(value, code).replace("NAME", name)
         raise ParameterError(
-            f"no regional jobs data for {code} ({_regions().region_name(code)})",
+            f"no regional jobs data for {code} ({_regions().region_name(code)})"
+            + (f"; {hint}" if hint else ""),
             file=where,
             field=name,
             value=value,
-            expected=f"a region with jobs data: levels {', '.join(levels)} (e.g. CR39, Zuid-Limburg)",
+            expected=f"a region with jobs data: levels {', '.join(levels)} (e.g. CR39, Zuid-Limburg); "
+            "`ccresearch regions` lists them",
         )
     return code
+
+
+def region_rows(all_levels: bool = False) -> list[dict[str, Any]]:
+    """The regions a region parameter accepts: code, name, level and the years of jobs data.
+
+    With ``all_levels`` every known region (gemeenten and provincies too; those without data have no years).
+    """
+    table = _regions().regions()
+    years: dict[str, list[int]] = {}
+    try:
+        from ccresearch.build.loaders import load_regional_jobs
+
+        jobs = load_regional_jobs()
+        have = jobs[jobs["jobs"].notna()]
+        for code, group in have.groupby("region_code"):
+            years[str(code)] = sorted({int(y) for y in group["year"]})
+    except Exception:  # no processed data: regions without years
+        years = {}
+    rows: list[dict[str, Any]] = []
+    for code, region in table.items():
+        if region.level in {"country", "unclassified"}:
+            continue
+        got = years.get(code, [])
+        if not got and not all_levels:
+            continue
+        span = list(range(got[0], got[-1] + 1)) if got else []
+        rows.append(
+            {
+                "code": code,
+                "name": region.name,
+                "level": region.level,
+                "first_year": got[0] if got else None,
+                "last_year": got[-1] if got else None,
+                "missing_years": [y for y in span if y not in got],
+                "in": _corop_of(code) if region.level == "gemeente" else None,
+            }
+        )
+    return rows
 
 
 def jobs_regions() -> frozenset[str]:

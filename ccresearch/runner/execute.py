@@ -223,16 +223,18 @@ def _cell_message(exc: Any, nb_path: Path, plan: RunPlan) -> str:
     index = getattr(exc, "cell_index", None)
     source = getattr(exc, "source", "") or ""
     original = load_notebook_json(plan.notebook).get("cells", [])
+    cell_id = None
     for i, cell in enumerate(original):  # map back to the notebook as written (no injected cell)
         text = cell.get("source", "")
         if ("".join(text) if isinstance(text, list) else text) == source:
-            index = i
+            index, cell_id = i, cell.get("id")
             break
     first = next((line.strip() for line in source.splitlines() if line.strip()), "")
     if len(first) > 80:
         first = first[:77] + "..."
     error = f"{getattr(exc, 'ename', type(exc).__name__)}: {getattr(exc, 'evalue', exc)}"
-    return f"{plan.stem}: cell {index} ({first!r}) failed: {error}"
+    named = f"cell {index}, id {cell_id}" if cell_id else f"cell {index}"
+    return f"{plan.stem}: {named} ({first!r}) failed: {error}"
 
 
 @contextlib.contextmanager
