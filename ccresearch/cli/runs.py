@@ -87,6 +87,7 @@ def register(subparsers: Any) -> None:
     r.add_argument("notebook", help=NOTEBOOK_HELP)
     _add_param_options(r)
     r.add_argument("--force", action="store_true", help="run even when an identical run is cached")
+    r.add_argument("--pdf", action="store_true", help="also print report.pdf beside report.html (Chromium)")
     r.add_argument("--timeout", type=float, default=None, metavar="SECONDS", help="time limit per cell")
     r.set_defaults(func=cmd_run)
 
@@ -100,6 +101,7 @@ def register(subparsers: Any) -> None:
     s.add_argument("-j", "--jobs", type=int, default=2, help="parallel runs (default 2)")
     s.add_argument("--scheduler", metavar="ADDRESS", help="send the runs to this Dask distributed scheduler")
     s.add_argument("--force", action="store_true", help="run even when an identical run is cached")
+    s.add_argument("--pdf", action="store_true", help="also print report.pdf beside report.html (Chromium)")
     s.add_argument("--timeout", type=float, default=None, metavar="SECONDS", help="time limit per cell")
     s.add_argument("--json", action="store_true", help="print the runs as JSON instead of a table")
     s.set_defaults(func=cmd_sweep)
@@ -109,6 +111,7 @@ def register(subparsers: Any) -> None:
     )
     a.add_argument("-j", "--jobs", type=int, default=2, help="parallel runs (default 2)")
     a.add_argument("--force", action="store_true", help="re-run every notebook")
+    a.add_argument("--pdf", action="store_true", help="also print report.pdf beside report.html (Chromium)")
     a.add_argument(
         "--notebooks-dir", metavar="DIR", help="folder of notebooks (default: the project's notebooks/)"
     )
@@ -275,6 +278,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from ccresearch.runner.index import write_index
 
     plan = plan_run(_notebook(args), given_parameters(args), reports_root=args.reports_dir)
+    plan.pdf = args.pdf
     result = execute(plan, force=args.force, timeout=args.timeout)
     write_index(plan.reports_root)
     if result.status == "failed":
@@ -301,6 +305,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     grid = parse_grid(args.grid)
     given = given_parameters(args)
     plans = plan_sweep(_notebook(args), grid, given, reports_root=args.reports_dir)
+    for plan in plans:
+        plan.pdf = args.pdf
     results = run_plans(
         plans, jobs=args.jobs, force=args.force, scheduler=args.scheduler, timeout=args.timeout
     )
@@ -327,6 +333,7 @@ def cmd_reports(args: argparse.Namespace) -> int:
         force=args.force,
         build=not args.no_build,
         timeout=args.timeout,
+        pdf=args.pdf,
     )
     if results:
         print(format_runs(results), file=sys.stderr)

@@ -60,6 +60,7 @@ class RunPlan:
     slug: str
     reports_root: Path
     cache_key: dict[str, str] = field(default_factory=dict)
+    pdf: bool = False  # also print report.pdf beside report.html
 
     @property
     def folder(self) -> Path:
@@ -143,6 +144,8 @@ def current_key(plan: RunPlan) -> dict[str, str]:
 
 def cached_result(plan: RunPlan) -> RunResult | None:
     """The earlier run for this plan if it can be reused (same cache key, succeeded), else None."""
+    if plan.pdf and not (plan.folder / "report.pdf").is_file():
+        return None  # asked for a PDF the earlier run did not print
     run = cache.cached_run(plan.folder, current_key(plan))
     if run is None:
         return None
@@ -383,6 +386,13 @@ def _execute_in(
             (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
             (tmp / rel).write_bytes(data)
         (tmp / "report.html").write_text(page.html, encoding="utf-8")
+        if plan.pdf:
+            from ccresearch.runner.pdf import write_pdf
+
+            try:
+                write_pdf(tmp / "report.html", tmp / "report.pdf")
+            except (RuntimeError, OSError, subprocess.TimeoutExpired) as exc:
+                raise RunFailed(f"{plan.stem}: the PDF could not be printed: {exc}") from exc
         _write_json(tmp / "results.json", results)
         _write_json(tmp / "run.json", run)
         atomic.replace_dir(tmp, plan.folder)

@@ -202,6 +202,17 @@ def notebooks_to_run(notebooks_dir: str | Path | None = None) -> list[Path]:
     return sorted(folder.glob(NOTEBOOK_PATTERN))
 
 
+def report_languages(notebook: Path) -> list[dict[str, Any]]:
+    """The parameter sets ``reports`` runs for a notebook: its defaults, once per choice of its ``language``
+    parameter (the default language first), or just the defaults when it has none."""
+    schema = read_schema(notebook)
+    param = next((p for p in schema.parameters if p.name == "language"), None)
+    if param is None or param.type.kind != "literal":
+        return [{}]
+    others = [c for c in param.type.choices if c != param.default]
+    return [{}, *({"language": c} for c in others)]
+
+
 def run_all_notebooks(
     *,
     notebooks_dir: str | Path | None = None,
@@ -211,8 +222,10 @@ def run_all_notebooks(
     build: bool = True,
     timeout: float | None = None,
     progress: bool = True,
+    pdf: bool = False,
 ) -> tuple[list[RunResult], Path]:
-    """``ccresearch reports``: build the data if stale, run every notebook with its defaults, write the index.
+    """``ccresearch reports``: build the data if stale, run every notebook with its defaults (in every report
+    language the notebook offers), write the index pages. ``pdf`` prints each report to PDF too.
 
     Returns the runs and the path of ``index.html``.
     """
@@ -224,11 +237,17 @@ def run_all_notebooks(
     plans: list[RunPlan] = []
     bad: list[RunResult] = []
     for notebook in notebooks_to_run(notebooks_dir):
-        try:
-            plans.append(plan_run(notebook, {}, reports_root=root, build=False))
-        except ParameterError as exc:  # a notebook whose defaults are invalid: report it, run the others
-            bad.append(
-                RunResult(notebook.stem, "default", {}, "failed", str(root / notebook.stem), error=str(exc))
-            )
+        for given in report_languages(notebook):
+            try:
+                plan = plan_run(notebook, given, reports_root=root, build=False)
+            except ParameterError as exc:  # a notebook whose defaults are invalid: report it, run the others
+                bad.append(
+                    RunResult(
+                        notebook.stem, "default", {}, "failed", str(root / notebook.stem), error=str(exc)
+                    )
+                )
+                continue
+            plan.pdf = pdf
+            plans.append(plan)
     results = run_plans(plans, jobs=jobs, force=force, timeout=timeout, progress=progress, build=False) + bad
     return results, write_index(root)
