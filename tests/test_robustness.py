@@ -15,6 +15,7 @@ from ccresearch.analysis.methods import (
     leave_one_out,
     minimum_detectable_effect,
     placebo_test,
+    post_gap_range,
 )
 from ccresearch.errors import ParameterError
 
@@ -67,3 +68,17 @@ def test_minimum_detectable_effect_is_a_quantile_of_the_placebo_gaps():
     assert math.isfinite(mde) and mde > 0
     with pytest.raises(ParameterError):
         minimum_detectable_effect(difference_in_differences(panel, "T", 2005, placebo=False))
+
+
+def test_post_gap_range_spans_the_weightings_that_fit_equally_well():
+    panel = synthetic_panel()
+    panel["T"] = 0.5 * panel["A"] + 0.5 * panel["B"]  # exact in every year: no effect
+    # a donor equal to T before 2005 and 6 higher after: weight on it fits the pre-period as well
+    panel["C"] = panel["T"] + 6.0 * (panel.index >= 2005)
+    res = post_gap_range(panel, "T", 2005)
+    assert res.low == pytest.approx(-6.0, abs=1e-6) and res.high == pytest.approx(0.0, abs=1e-6)
+    assert not res.unique
+    assert res.weights_low["C"] == pytest.approx(1.0, abs=1e-6)
+    json.dumps(res.to_dict())
+    unique = post_gap_range(synthetic_panel(effect=2.0), "T", 2005)
+    assert unique.unique and unique.low == pytest.approx(unique.estimate)

@@ -145,6 +145,7 @@ def test_exact_fit_weights_do_not_depend_on_donor_order():
 # ------------------------------------------------------------------- known weights, against pysyncon
 
 
+@pytest.mark.slow
 def test_outcome_lag_fit_recovers_known_weights_and_pysyncon_does_not_beat_it():
     panel = synthetic_panel()
     res = synthetic_control(panel, "T", 2010)
@@ -160,6 +161,7 @@ def test_outcome_lag_fit_recovers_known_weights_and_pysyncon_does_not_beat_it():
     assert res.pre_rmspe**2 <= loss_py
 
 
+@pytest.mark.slow
 def test_covariate_fit_recovers_known_weights_and_matches_or_beats_pysyncon_loss():
     X1, X0, Z1, Z0, w_true = synthetic_covariates()
     fit = fit_synth(X1, X0, Z1, Z0)
@@ -170,6 +172,7 @@ def test_covariate_fit_recovers_known_weights_and_matches_or_beats_pysyncon_loss
     assert fit.v.min() >= 0 and fit.v.sum() == pytest.approx(1.0)
 
 
+@pytest.mark.slow
 def test_covariate_fit_beats_pysyncon_when_no_exact_combination_exists():
     rng = np.random.default_rng(11)
     X0, Z0 = rng.normal(50, 10, (5, 10)), rng.normal(100, 5, (8, 10))
@@ -237,6 +240,7 @@ def test_basque_predictors_match_the_reference_definition():
 # --------------------------------------------------------------------------------- real COROP panel
 
 
+@pytest.mark.slow
 def test_corop_pre_rmspe_no_worse_than_pysyncon_for_sampled_units():
     from pysyncon import Synth
 

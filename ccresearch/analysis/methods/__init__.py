@@ -38,7 +38,9 @@ _EXPORTS: dict[str, str] = {
     "conformal_intervals": "conformal",
     "conformal_p_value": "conformal",
     # robustness
+    "GapRangeResult": "robustness",
     "LeaveOneOutResult": "robustness",
+    "post_gap_range": "robustness",
     "in_time_placebo": "robustness",
     "leave_one_out": "robustness",
     "minimum_detectable_effect": "robustness",

@@ -4,6 +4,8 @@
   moves shows how much the result rests on one donor.
 - :func:`in_time_placebo`: a fake treatment year inside the pre-period (only years before the real
   treatment are used): a real-looking 'effect' there warns that the fit does not predict well.
+- :func:`post_gap_range`: when many weightings fit the pre-period equally well, the range of the average
+  post-period gap over them (two linear programmes).
 - :func:`minimum_detectable_effect`: the size of a constant post-period effect the design can tell apart
   from chance, read off the placebo distribution (in outcome units; the regional layer converts to jobs).
 """
@@ -30,7 +32,14 @@ from ccresearch.analysis.methods.synth import (
 from ccresearch.core.result import ResultDisplay
 from ccresearch.errors import ParameterError
 
-__all__ = ["LeaveOneOutResult", "in_time_placebo", "leave_one_out", "minimum_detectable_effect"]
+__all__ = [
+    "GapRangeResult",
+    "LeaveOneOutResult",
+    "in_time_placebo",
+    "leave_one_out",
+    "minimum_detectable_effect",
+    "post_gap_range",
+]
 
 
 @dataclass(frozen=True, repr=False)
@@ -171,3 +180,114 @@ def minimum_detectable_effect(result: Any, level: float = 0.9) -> float:
     if len(values) < 2:
         return math.nan
     return float(np.quantile(values, level))
+
+
+@dataclass(frozen=True, repr=False)
+class GapRangeResult(ResultDisplay):
+    """Range of the average post-period gap over every donor weighting that fits the pre-period equally well.
+
+    Attributes:
+        treated, treatment_year: as in :class:`~ccresearch.analysis.methods.synth.SynthResult`.
+        estimate: the average post-period gap of the chosen fit.
+        low, high: the smallest and largest average post-period gap over the simplex points whose pre-period
+            fitted values are within ``tolerance`` of the optimum's in every fitting year.
+        tolerance: that tolerance, in outcome units.
+        weights_low, weights_high: the weightings reaching ``low`` and ``high``.
+    """
+
+    treated: str
+    treatment_year: int
+    estimate: float
+    low: float
+    high: float
+    tolerance: float
+    weights_low: pd.Series
+    weights_high: pd.Series
+
+    @property
+    def unique(self) -> bool:
+        """True when the equally good fits agree on the average post-period gap (to 1e-6 of its scale)."""
+        return self.high - self.low <= 1e-6 * max(1.0, abs(self.estimate))
+
+    def _headline(self) -> tuple[str, str, list[tuple[str, Any]]]:
+        return (
+            "synthetic control, range over equally good fits",
+            f"{self.treated} from {self.treatment_year}",
+            [
+                ("mean_post_gap", self.estimate),
+                ("range", (self.low, self.high)),
+                ("tolerance", self.tolerance),
+            ],
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-able summary."""
+        return {
+            "method": "synthetic control, range of the average post gap over equally good fits",
+            "treated": str(self.treated),
+            "estimate": float(self.estimate),
+            "range": {"low": float(self.low), "high": float(self.high)},
+            "tolerance": float(self.tolerance),
+        }
+
+
+def post_gap_range(
+    panel: pd.DataFrame,
+    treated: str,
+    treatment_year: int,
+    *,
+    donors: Sequence[str] | None = None,
+    pre_years: Iterable[int] | None = None,
+    tolerance: float | None = None,
+) -> GapRangeResult:
+    """Smallest and largest average post-period gap over the weightings with the same pre-period fit.
+
+    Outcome-lag specification (the default of :func:`synthetic_control`). The least-squares fit on the
+    simplex has unique fitted values; every simplex point reproducing them (to ``tolerance`` per fitting year,
+    default: the treated unit's precision from ``panel.attrs["precision"]``, else 1e-9 of the outcome's
+    scale) fits equally well. Two linear programmes find the extremes of the average post-period gap over
+    that set. A wide range means the pre-period cannot tell the weightings, and so the effect, apart.
+    """
+    from scipy.optimize import linprog
+
+    from ccresearch.analysis.methods._units import panel_precision
+
+    treated, donor_list, pre = _check_inputs(panel, treated, treatment_year, donors, pre_years, None)
+    full = synthetic_control(panel, treated, treatment_year, donors=donor_list, pre_years=pre)
+    years = np.array([int(y) for y in panel.index])
+    pre_rows = np.isin(years, pre)
+    post_rows = years >= treatment_year
+    y0 = panel[donor_list].to_numpy(dtype=float)
+    y1 = panel[treated].to_numpy(dtype=float)
+    w_star = full.weights.reindex(donor_list).to_numpy()
+    fitted = y0[pre_rows] @ w_star
+    if tolerance is None:
+        prec = panel_precision(panel, None)
+        if isinstance(prec, pd.Series):
+            prec = float(prec.get(treated, 0.0))
+        tolerance = float(prec) if prec else 1e-9 * max(1.0, float(np.abs(y1[pre_rows]).max()))
+    tolerance = max(float(tolerance), 1e-12 * max(1.0, float(np.abs(y1[pre_rows]).max())))
+    c = y0[post_rows].mean(axis=0)  # mean synthetic post outcome per unit of weight
+    a_ub = np.vstack([y0[pre_rows], -y0[pre_rows]])
+    b_ub = np.concatenate([fitted + tolerance, -(fitted - tolerance)])
+    n = len(donor_list)
+    bounds = [(0.0, None)] * n
+    target = float(y1[post_rows].mean())
+    out = {}
+    for sign, name in ((1.0, "high"), (-1.0, "low")):  # high gap = lowest synthetic, and vice versa
+        res = linprog(sign * c, A_ub=a_ub, b_ub=b_ub, A_eq=np.ones((1, n)), b_eq=[1.0], bounds=bounds)
+        w = res.x if res.success else w_star
+        out[name] = (
+            target - float(c @ w),
+            pd.Series(w, index=pd.Index(donor_list, name="donor"), name="weight"),
+        )
+    return GapRangeResult(
+        treated=str(treated),
+        treatment_year=int(treatment_year),
+        estimate=full.mean_post_gap,
+        low=min(out["low"][0], full.mean_post_gap),
+        high=max(out["high"][0], full.mean_post_gap),
+        tolerance=float(tolerance),
+        weights_low=out["low"][1],
+        weights_high=out["high"][1],
+    )
