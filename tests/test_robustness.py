@@ -82,3 +82,17 @@ def test_post_gap_range_spans_the_weightings_that_fit_equally_well():
     json.dumps(res.to_dict())
     unique = post_gap_range(synthetic_panel(effect=2.0), "T", 2005)
     assert unique.unique and unique.low == pytest.approx(unique.estimate)
+
+
+def test_synthetic_did_recovers_a_constructed_effect_with_placebo_inference():
+    from ccresearch.analysis.methods import synthetic_did
+
+    panel = synthetic_panel(effect=3.0)
+    res = synthetic_did(panel, "T", 2005)
+    assert res.estimate == pytest.approx(3.0, abs=0.5)
+    assert res.unit_weights.sum() == pytest.approx(1.0) and res.time_weights.sum() == pytest.approx(1.0)
+    assert res.interval_low < 3.0 < res.interval_high
+    assert res.p_value <= 2 / 13 + 1e-12  # at most one of 12 placebos as large
+    json.dumps(res.to_dict())
+    none = synthetic_did(synthetic_panel(effect=0.0), "T", 2005)
+    assert abs(none.estimate) < 0.5 and none.p_value > 0.1

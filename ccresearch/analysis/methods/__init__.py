@@ -37,6 +37,9 @@ _EXPORTS: dict[str, str] = {
     "ConformalResult": "conformal",
     "conformal_intervals": "conformal",
     "conformal_p_value": "conformal",
+    # synthetic difference-in-differences
+    "SDiDResult": "sdid",
+    "synthetic_did": "sdid",
     # robustness
     "GapRangeResult": "robustness",
     "LeaveOneOutResult": "robustness",
