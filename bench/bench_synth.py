@@ -22,7 +22,9 @@ With ``--pysyncon-searches`` it also fits every Basque unit with six of pysyncon
 its starting points) and compares the project with the best of them per unit.
 
 Writes bench/results/synth.json. Usage: ``python bench/bench_synth.py [--workers 2] [--skip-pysyncon]
-[--case corop|basque|both] [--pysyncon-searches]``.
+[--case corop|basque|both|coverage] [--pysyncon-searches]``. ``--case coverage`` measures the coverage of
+the 90% intervals (conformal for synthetic control, Conley-Taber and Ferman-Pinto for DiD) with a known
+effect placed in each COROP region in turn, and writes bench/results/coverage.json.
 """
 
 from __future__ import annotations
@@ -407,11 +409,45 @@ def basque_case(workers: int, skip: bool) -> dict:
     )
 
 
+def coverage_case(effect: float = 10.0, level: float = 0.9) -> dict:
+    """Coverage of the 90% intervals on the real COROP panel: ``effect`` index points added from 2015 on to
+    each region in turn (40 draws); the share of draws whose interval covers the effect, per method."""
+    from ccresearch.analysis.methods.conformal import conformal_intervals
+    from ccresearch.analysis.methods.did import difference_in_differences
+
+    jobs = corop_jobs()
+    panel = jobs / jobs.loc[2014] * 100.0
+    size = jobs.loc[2014]
+    hits: dict[str, list[bool]] = {"synth_conformal": [], "did_conley_taber": [], "did_ferman_pinto": []}
+    t0 = time.perf_counter()
+    for unit in panel.columns:
+        shifted = panel.copy()
+        shifted.loc[shifted.index >= 2015, unit] += effect
+        sc = conformal_intervals(shifted, unit, 2015, level=level, years=[], n_grid=81)
+        hits["synth_conformal"].append(bool(sc.interval_low <= effect <= sc.interval_high))
+        d = difference_in_differences(shifted, unit, 2015, level=level)
+        hits["did_conley_taber"].append(bool(d.interval_low <= effect <= d.interval_high))
+        d = difference_in_differences(shifted, unit, 2015, level=level, unit_size=size)
+        hits["did_ferman_pinto"].append(bool(d.interval_low <= effect <= d.interval_high))
+    seconds = time.perf_counter() - t0
+    out = {k: float(np.mean(v)) for k, v in hits.items()}
+    print(f"\n== coverage of {level:.0%} intervals, effect {effect} index points, {len(panel.columns)} draws")
+    for k, v in out.items():
+        print(f"{k:20s} {v:.3f}")
+    return {
+        "panel": "COROP N coverage",
+        "effect": effect,
+        "level": level,
+        "coverage": out,
+        "seconds": seconds,
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=2, help="processes for both tools' placebo tests")
     parser.add_argument("--skip-pysyncon", action="store_true", help="time the project only")
-    parser.add_argument("--case", choices=["corop", "basque", "both"], default="both")
+    parser.add_argument("--case", choices=["corop", "basque", "both", "coverage"], default="both")
     parser.add_argument(
         "--pysyncon-searches",
         action="store_true",
@@ -419,6 +455,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     cases = []
+    if args.case == "coverage":
+        case = coverage_case()
+        ok = all(0.85 <= v <= 0.95 for v in case["coverage"].values())
+        RESULTS.parent.mkdir(parents=True, exist_ok=True)
+        (RESULTS.parent / "coverage.json").write_text(json.dumps(case, indent=2) + "\n")
+        return 0 if ok else 1
     if args.case in ("corop", "both"):
         cases.append(corop_case(args.workers, args.skip_pysyncon))
     if args.case in ("basque", "both"):

@@ -307,21 +307,39 @@ def test_placebo_p_value_counts_the_treated_unit_among_all_units():
     json.dumps(pl.to_dict())
 
 
-def test_fits_within_the_data_precision_count_as_exact_and_tie_at_the_top():
+def test_fits_within_the_data_precision_are_floored_at_it_so_the_ratio_is_the_optimisers_no_more():
     panel = synthetic_panel(effect=30.0)
     # leftover optimiser error of 1e-4 on an exact fit: without a precision it decides the rank
     panel["T"] += np.where(panel.index < 2010, 1e-4 * np.sin(np.arange(15)), 0.0)
     loose = placebo_test(panel, "T", 2010)
     assert math.isfinite(loose.ratios["T"]) and "T" not in loose.exact_fits
     pl = placebo_test(panel, "T", 2010, precision=1e-3)
-    assert pl.ratios["T"] == math.inf and "T" in pl.exact_fits
+    # the pre-RMSPE is floored at the precision: ratio = post / 1e-3, and T counts as fitted exactly
+    assert pl.ratios["T"] == pytest.approx(pl.post_rmspe["T"] / 1e-3)
+    assert "T" in pl.exact_fits
     assert set(pl.exact_fits) == set(pl.pre_rmspe.index[pl.pre_rmspe <= 1e-3])
-    assert pl.p_value == pytest.approx(len(pl.exact_fits) / 9)
+    expected = pl.post_rmspe / np.maximum(pl.pre_rmspe, 1e-3)
+    assert pl.ratios.to_numpy() == pytest.approx(expected.to_numpy())
+    assert pl.p_value == pytest.approx((expected >= expected["T"] * (1 - 1e-12)).sum() / 9)
     # a per-unit precision: only T's counts
     per_unit = pd.Series(0.0, index=panel.columns).mask(panel.columns == "T", 1e-3)
     assert placebo_test(panel, "T", 2010, precision=per_unit).exact_fits == ["T"]
     # the pre- and post-RMSPE themselves are reported as measured
     assert pl.pre_rmspe["T"] == pytest.approx(loose.pre_rmspe["T"]) and pl.pre_rmspe["T"] > 0
+    # the default precision comes from the panel
+    panel.attrs["precision"] = 1e-3
+    assert placebo_test(panel, "T", 2010).p_value == pl.p_value
+    panel.attrs["precision"] = {u: (1e-3 if u == "T" else 0.0) for u in panel.columns}
+    assert placebo_test(panel, "T", 2010).exact_fits == ["T"]
+
+
+def test_an_effect_added_after_treatment_lowers_the_p_value_even_with_an_exact_fit():
+    # T is an exact combination of A and B before 2010: a ratio without a floor would be infinite either way
+    no_effect = placebo_test(synthetic_panel(effect=0.0), "T", 2010, precision=0.5)
+    effect = placebo_test(synthetic_panel(effect=30.0), "T", 2010, precision=0.5)
+    assert "T" in no_effect.exact_fits and "T" in effect.exact_fits
+    assert effect.p_value < no_effect.p_value
+    assert effect.p_value == pytest.approx(1 / 9)
 
 
 @pytest.mark.parametrize(

@@ -34,6 +34,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from ccresearch.analysis.methods.shiftshare import region_sector_table  # moved to the methods package
 from ccresearch.errors import InputError, ParameterError
 
 REQUIRED_COLUMNS = ("region_code", "region_level", "sector", "year", "jobs")
@@ -220,60 +221,6 @@ def netherlands(
             )
         total = total / total.loc[base_year] * 100.0
     return total
-
-
-def _is_section(sector: str) -> bool:
-    """True for a single SBI section letter (A-U), not for aggregates like ``M-N`` or ``total``."""
-    return isinstance(sector, str) and len(sector) == 1 and sector.isalpha() and sector.isupper()
-
-
-def region_sector_table(jobs: pd.DataFrame, level: str = "corop") -> pd.DataFrame:
-    """Long table region x sector x year for shift-share: columns ``region_code, sector, year, jobs``.
-
-    The sectors are the single-letter SBI sections present for every region and year at ``level``, plus
-    ``rest`` = total - sum(sections) when ``total`` is available and the difference is not zero everywhere.
-    With only ``total`` and ``N`` this gives ``N`` and ``rest``; with the full CBS table it gives the
-    sections A-U (and a small ``rest`` from rounding). Only years in which every region has every sector
-    are kept, so the national reference (sum over the regions) covers the same units in every year.
-    """
-    rows = _select(jobs, level=level)
-    rows = rows[["region_code", "sector", "year", "jobs"]].copy()
-    rows["year"] = rows["year"].astype(int)
-    n_regions = rows["region_code"].nunique()
-    sections = sorted(s for s in rows["sector"].unique() if _is_section(s))
-    # keep sections that every region has in every year the total has
-    complete = [
-        s
-        for s in sections
-        if rows[rows["sector"] == s].groupby("year")["region_code"].nunique().min() == n_regions
-    ]
-    has_total = TOTAL_SECTOR in set(rows["sector"])
-    if not complete and not has_total:
-        raise InputError(
-            "no sector usable for shift-share",
-            field="sector",
-            value=sorted(rows["sector"].unique()),
-            expected="single-letter SBI sections and/or 'total' for every region",
-        )
-    wide = rows[rows["sector"].isin([*complete, TOTAL_SECTOR])].pivot_table(
-        index=["region_code", "year"], columns="sector", values="jobs", aggfunc="first"
-    )
-    wide = wide.dropna(how="any")
-    # balanced years only: every region present
-    counts = wide.reset_index().groupby("year")["region_code"].nunique()
-    keep_years = counts[counts == n_regions].index
-    wide = wide[wide.index.get_level_values("year").isin(keep_years)]
-    if has_total:
-        rest = wide[TOTAL_SECTOR] - (wide[complete].sum(axis=1) if complete else 0.0)
-        wide = wide.drop(columns=TOTAL_SECTOR)
-        if not complete or (rest.abs() > 1e-9).any():
-            wide[REST_SECTOR] = rest
-    long = wide.rename_axis(columns="sector").stack().rename("jobs").reset_index()
-    return (
-        long[["region_code", "sector", "year", "jobs"]]
-        .sort_values(["region_code", "sector", "year"])
-        .reset_index(drop=True)
-    )
 
 
 _CAVEATS_ALL = [

@@ -12,12 +12,21 @@ the regression with dummies; a test checks equality with the dummy regression to
 
 With ONE treated region, clustered standard errors are unreliable (they are driven by the comparison
 regions only and tend to be too small; Conley and Taber 2011; MacKinnon and Webb 2018). They are reported
-because they are asked for, with that caveat; the placebo p-value (every comparison region in turn treated
-as if it were the treated one) is the inference to rely on.
+because they are asked for, with that caveat, and named as such (``se``/``p_value_clustered``/
+``ci_low``, ``ci_high``). The headline inference is by permutation over the comparison regions:
+
+- ``p_value`` (= ``p_value_placebo``): the share of all regions, the treated one included, whose absolute
+  estimate with that region treated in its place is at least the treated one's (smallest value 1/N).
+- ``interval_low``, ``interval_high``: the Conley & Taber (2011) interval: the set of effects a for which
+  ``estimate - a`` lies between the (1 - level)/2 and (1 + level)/2 quantiles of the placebo estimates.
+  Where the spread of the placebo estimates depends on unit size (small regions are noisier in index or log
+  terms), pass ``unit_size`` (or set ``panel.attrs["unit_size"]``): the placebo estimates are then rescaled
+  to the treated unit's size by Ferman & Pinto's (2019) correction, modelling var(estimate_j) = A + B / size_j.
 """
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -26,6 +35,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ccresearch.analysis.methods._units import resolve_unit, resolve_units, unit_names
+from ccresearch.core.result import ResultDisplay
 from ccresearch.errors import ParameterError
 
 ONE_CLUSTER_CAVEAT = (
@@ -34,12 +45,24 @@ ONE_CLUSTER_CAVEAT = (
     "estimates with each comparison region treated in its place."
 )
 
-__all__ = ["DiDResult", "EventStudyResult", "difference_in_differences", "event_study", "prepare_panel"]
+__all__ = [
+    "DiDResult",
+    "EventStudyResult",
+    "conley_taber_interval",
+    "difference_in_differences",
+    "event_study",
+    "prepare_panel",
+]
 
 
-@dataclass
-class DiDResult:
-    """Two-way fixed-effects DiD of one treated region (estimate in outcome units; log points if ``log``)."""
+@dataclass(repr=False)
+class DiDResult(ResultDisplay):
+    """Two-way fixed-effects DiD of one treated region (estimate in outcome units; log points if ``log``).
+
+    ``p_value`` is the placebo (permutation) p-value when placebos were run (else the clustered one, and
+    ``placebo_p_value`` is None); ``p_value_clustered``, ``se``, ``ci_low``, ``ci_high`` rest on clustered
+    standard errors; ``interval_low``, ``interval_high`` are the Conley-Taber interval at ``level``.
+    """
 
     treated: str
     treatment_year: int
@@ -57,19 +80,52 @@ class DiDResult:
     placebo_estimates: pd.Series | None = None  # region -> estimate with that region treated
     placebo_p_value: float | None = None
     caveats: list[str] = field(default_factory=list)
+    p_value_clustered: float = float("nan")
+    interval_low: float = float("nan")
+    interval_high: float = float("nan")
+    level: float = 0.9
+
+    @property
+    def p_value_placebo(self) -> float | None:
+        """Permutation p-value over the comparison regions (same as ``placebo_p_value``)."""
+        return self.placebo_p_value
+
+    @property
+    def se_clustered(self) -> float:
+        """Standard error clustered by region (unreliable with one treated region)."""
+        return self.se
+
+    def _headline(self) -> tuple[str, str, list[tuple[str, Any]]]:
+        return (
+            "difference-in-differences",
+            f"{self.treated} from {self.treatment_year}",
+            [
+                ("estimate", self.estimate),
+                (f"interval {self.level:.0%}", (self.interval_low, self.interval_high)),
+                ("p_value_placebo", self.placebo_p_value),
+                ("p_value_clustered", self.p_value_clustered),
+                ("donors", len(self.donors)),
+            ],
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-able summary."""
         return {
-            "method": "difference-in-differences (two-way fixed effects, SE clustered by region)",
+            "method": "difference-in-differences (two-way fixed effects)",
             "treated": self.treated,
             "treatment_year": int(self.treatment_year),
             "donors": list(self.donors),
             "outcome": self.outcome,
             "log": bool(self.log),
             "estimate": float(self.estimate),
+            "interval": {
+                "low": _finite_or_none(self.interval_low),
+                "high": _finite_or_none(self.interval_high),
+            },
+            "level": float(self.level),
+            "p_value": _finite_or_none(self.p_value),
+            "p_value_clustered": _finite_or_none(self.p_value_clustered),
             "se": float(self.se),
-            "p_value": float(self.p_value),
             "ci_low": float(self.ci_low),
             "ci_high": float(self.ci_high),
             "n_obs": int(self.n_obs),
@@ -79,8 +135,8 @@ class DiDResult:
         }
 
 
-@dataclass
-class EventStudyResult:
+@dataclass(repr=False)
+class EventStudyResult(ResultDisplay):
     """Event-study coefficients (relative to ``treatment_year - 1``) and the joint pre-trend test."""
 
     treated: str
@@ -94,6 +150,24 @@ class EventStudyResult:
     log: bool
     pretrend_placebo_p_value: float = float("nan")
     caveats: list[str] = field(default_factory=list)
+
+    @property
+    def pretrend_p_value_clustered(self) -> float:
+        """The joint F test of the pre-treatment coefficients with clustered errors (``pretrend_p_value``)."""
+        return self.pretrend_p_value
+
+    def _headline(self) -> tuple[str, str, list[tuple[str, Any]]]:
+        post = self.coefficients[self.coefficients.index >= 0]["coef"]
+        return (
+            "event study",
+            f"{self.treated} from {self.treatment_year}",
+            [
+                ("mean post coef", float(post.mean()) if len(post) else None),
+                ("pretrend_placebo_p_value", self.pretrend_placebo_p_value),
+                ("pretrend_p_value_clustered", self.pretrend_p_value),
+                ("years", len(self.coefficients)),
+            ],
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-able summary."""
@@ -122,6 +196,19 @@ def _finite_or_none(value: Any) -> float | None:
     return value if np.isfinite(value) else None
 
 
+def _resolve(panel: pd.DataFrame, treated: Any, donors: Iterable[Any] | None) -> tuple[Any, list[Any] | None]:
+    """Codes of ``treated`` and ``donors`` given by code or by name (``panel.attrs["unit_names"]``)."""
+    if not isinstance(panel, pd.DataFrame):
+        raise ParameterError(
+            "panel must be a DataFrame", field="panel", value=type(panel).__name__, expected="year x region"
+        )
+    names = unit_names(panel)
+    codes = list(panel.columns)
+    if treated not in codes:
+        treated = resolve_unit(treated, codes, names, field="treated", label="treated region")
+    return treated, resolve_units(donors, codes, names, field="donors", label="comparison region")
+
+
 MIN_DONORS = 2  # the fewest comparison regions a DiD with clustered errors and placebos can use
 
 
@@ -132,7 +219,10 @@ def prepare_panel(
     donors: Iterable[str] | None = None,
     log: bool = False,
 ) -> tuple[pd.DataFrame, list[str]]:
-    """Check the panel and return the long frame (region, year, y, treated) and the donor list."""
+    """Check the panel and return the long frame (region, year, y, treated) and the donor list.
+
+    ``treated`` and ``donors`` may be codes or, with ``panel.attrs["unit_names"]``, names."""
+    treated, donors = _resolve(panel, treated, donors)
     if treated not in panel.columns:
         raise ParameterError(
             "treated region not in the panel",
@@ -265,30 +355,42 @@ def difference_in_differences(
     outcome: str = "jobs",
     placebo: bool = True,
     alpha: float = 0.05,
+    *,
+    level: float = 0.9,
+    unit_size: pd.Series | dict[str, float] | None = None,
 ) -> DiDResult:
     """Two-way fixed-effects DiD of ``treated`` against ``donors`` (default: all other columns).
 
     Args:
         panel: year x region outcome table (balanced).
-        treated: the treated region's column.
+        treated: the treated region's column (code, or name with ``panel.attrs["unit_names"]``).
         treatment_year: first treated year.
         donors: comparison regions; ``None`` = all other columns.
         log: take logs of the outcome first (for absolute jobs; the estimate is then in log points).
         outcome: name of the outcome, for labels.
-        placebo: also estimate with each donor as the treated region (against the other donors) and report
-            the share of all regions whose absolute estimate is at least the treated one's.
-        alpha: for the confidence interval.
+        placebo: also estimate with each donor as the treated region (against the other donors): the
+            headline ``p_value`` and the Conley-Taber interval come from these placebo estimates.
+        alpha: for the clustered confidence interval ``ci_low, ci_high``.
+        level: coverage of the Conley-Taber interval ``interval_low, interval_high`` (default 0.9).
+        unit_size: region -> size (e.g. jobs in the base year), for Ferman & Pinto's correction of the
+            placebo distribution; default ``panel.attrs.get("unit_size")``; None = no correction.
     """
+    treated, donors = _resolve(panel, treated, donors)
     long, donor_list = prepare_panel(panel, treated, treatment_year, donors, log)
     fit = _did_estimate(long, treatment_year)
     ci = fit.conf_int(alpha=alpha).loc["post_treated"]
+    estimate = float(fit.params["post_treated"])
+    p_clustered = float(fit.pvalues["post_treated"])
     placebo_estimates = None
     placebo_p = None
+    low = high = float("nan")
     if placebo:
         placebo_estimates = _placebo_estimates(panel, treated, treatment_year, donor_list, log)
-        effect = abs(float(fit.params["post_treated"]))
-        values = np.abs(placebo_estimates.to_numpy())
-        placebo_p = float((np.sum(values >= effect - 1e-12) + 1) / (len(values) + 1))
+        sizes = unit_size if unit_size is not None else panel.attrs.get("unit_size")
+        scaled = _size_corrected(placebo_estimates, treated, sizes)
+        values = np.abs(scaled.to_numpy())
+        placebo_p = float((np.sum(values >= abs(estimate) - 1e-12) + 1) / (len(values) + 1))
+        low, high = conley_taber_interval(estimate, scaled, level)
     wide = long.pivot(index="year", columns="region", values="y")
     data = pd.DataFrame({"treated": wide[treated], "donors_mean": wide[donor_list].mean(axis=1)})
     caveats = [ONE_CLUSTER_CAVEAT]
@@ -298,9 +400,9 @@ def difference_in_differences(
         treated=treated,
         treatment_year=int(treatment_year),
         donors=donor_list,
-        estimate=float(fit.params["post_treated"]),
+        estimate=estimate,
         se=float(fit.bse["post_treated"]),
-        p_value=float(fit.pvalues["post_treated"]),
+        p_value=p_clustered if placebo_p is None else placebo_p,
         ci_low=float(ci.iloc[0]),
         ci_high=float(ci.iloc[1]),
         n_obs=int(fit.nobs),
@@ -311,6 +413,63 @@ def difference_in_differences(
         placebo_estimates=placebo_estimates,
         placebo_p_value=placebo_p,
         caveats=caveats,
+        p_value_clustered=p_clustered,
+        interval_low=low,
+        interval_high=high,
+        level=float(level),
+    )
+
+
+def conley_taber_interval(
+    estimate: float, placebo_estimates: pd.Series, level: float = 0.9
+) -> tuple[float, float]:
+    """Conley & Taber (2011) interval: the effects a with ``estimate - a`` inside the placebo quantiles.
+
+    ``placebo_estimates`` are the estimates with each comparison region treated in its place (under no
+    effect they show how far an estimate strays by chance). Returns ``(low, high)`` =
+    ``(estimate - q_hi, estimate - q_lo)`` with q the empirical (1 -/+ level)/2 quantiles (linear
+    interpolation); (-inf, inf) when there are too few placebos for that level.
+    """
+    if not 0 < level < 1:
+        raise ParameterError("level must be between 0 and 1", field="level", value=level, expected="e.g. 0.9")
+    values = np.sort(np.asarray(placebo_estimates, dtype=float))
+    values = values[np.isfinite(values)]
+    tail = (1 - level) / 2
+    if len(values) < 2 or tail * (len(values) + 1) < 1:
+        return -math.inf, math.inf
+    q_lo, q_hi = np.quantile(values, [tail, 1 - tail])
+    return float(estimate - q_hi), float(estimate - q_lo)
+
+
+def _size_corrected(
+    estimates: pd.Series, treated: str, sizes: pd.Series | dict[str, float] | None
+) -> pd.Series:
+    """Placebo estimates rescaled to the treated unit's size (Ferman & Pinto 2019); unchanged without sizes.
+
+    Fits var(estimate_j) = A + B / size_j by least squares of the squared placebo estimates on 1 / size_j,
+    then multiplies each placebo estimate by sqrt(var_treated / var_j).
+    """
+    if sizes is None or len(estimates) < 3:
+        return estimates
+    size = pd.Series(sizes, dtype=float)
+    units = [*estimates.index, treated]
+    missing = [u for u in units if u not in size.index or not np.isfinite(size[u]) or size[u] <= 0]
+    if missing:
+        raise ParameterError(
+            "unit size missing or not positive for some regions",
+            field="unit_size",
+            value=missing,
+            expected="a positive size (e.g. base-year jobs) for the treated region and every comparison region",
+        )
+    inv = 1.0 / size.reindex(estimates.index).to_numpy()
+    sq = estimates.to_numpy() ** 2
+    design = np.column_stack([np.ones_like(inv), inv])
+    (a, b), *_ = np.linalg.lstsq(design, sq, rcond=None)
+    floor = max(float(sq.mean()) * 1e-3, 1e-300)
+    var = np.maximum(a + b * inv, floor)
+    var_treated = max(a + b / float(size[treated]), floor)
+    return pd.Series(
+        estimates.to_numpy() * np.sqrt(var_treated / var), index=estimates.index, name=estimates.name
     )
 
 
@@ -350,6 +509,7 @@ def event_study(
     ``pretrend_placebo_p_value`` ranks the treated region's mean squared pre-treatment coefficient among the
     same statistic for each comparison region treated in its place (against the other comparison regions).
     """
+    treated, donors = _resolve(panel, treated, donors)
     long, donor_list = prepare_panel(panel, treated, treatment_year, donors, log)
     years = sorted(long["year"].unique())
     ref = treatment_year - 1

@@ -10,8 +10,13 @@ The regional shift is computed as the actual change minus the other two, so the 
 construction (to floating-point precision, about 1e-12 of the job counts), also when a sector has no jobs.
 A sector with no national jobs in the start year has no growth rate: its industry mix is zero and all of
 its change is regional shift. The national reference is the sum over ALL regions of
-the table given (see :func:`ccresearch.regional.region_sector_table` for how CR99 and the sectors are
-handled); no region codes or sectors are hard-coded, so the full CBS table runs through the same code.
+the table given (see :func:`region_sector_table` for how CR99 and the sectors are handled); no region codes
+or sectors are hard-coded, so the full CBS table runs through the same code.
+
+:func:`shift_share` and :func:`shift_share_all` accept either the long table ``region_code, sector, year,
+jobs`` or the loaders' regional jobs table (``ccresearch.load_regional_jobs()``: with ``region_level``), which
+they convert with :func:`region_sector_table` at ``level``. A region may be given by code or by name (from
+the table's ``region_name`` column), matched ignoring case and accents.
 """
 
 from __future__ import annotations
@@ -22,15 +27,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ccresearch.analysis.methods._units import resolve_unit
+from ccresearch.core.result import ResultDisplay
 from ccresearch.errors import InputError, ParameterError
 
 COMPONENTS = ("national", "industry_mix", "regional")
+REST_SECTOR = "rest"
+TOTAL_SECTOR = "total"
 
-__all__ = ["ShiftShareResult", "shift_share", "shift_share_all"]
+__all__ = ["ShiftShareResult", "region_sector_table", "shift_share", "shift_share_all"]
 
 
-@dataclass
-class ShiftShareResult:
+@dataclass(repr=False)
+class ShiftShareResult(ResultDisplay):
     """Shift-share of one region between two years.
 
     Attributes:
@@ -69,6 +78,14 @@ class ShiftShareResult:
         """Components summed over all sectors (the region's total job change)."""
         return self.summary(None)
 
+    def _headline(self) -> tuple[str, str, list[tuple[str, Any]]]:
+        t = self.totals
+        items = [
+            ("years", f"{self.start_year}-{self.end_year}"),
+            *((k, t[k]) for k in ("actual", *COMPONENTS)),
+        ]
+        return "shift-share", str(self.region), items
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-able summary."""
         return {
@@ -85,6 +102,111 @@ class ShiftShareResult:
         }
 
 
+def _is_section(sector: Any) -> bool:
+    """True for a single SBI section letter (A-U), not for aggregates like ``M-N`` or ``total``."""
+    return isinstance(sector, str) and len(sector) == 1 and sector.isalpha() and sector.isupper()
+
+
+_LOADER_COLUMNS = ("region_code", "region_level", "sector", "year", "jobs")
+
+
+def region_sector_table(jobs: pd.DataFrame, level: str = "corop") -> pd.DataFrame:
+    """Long table region x sector x year for shift-share: columns ``region_code, sector, year, jobs``.
+
+    Input: the loaders' regional jobs table (``ccresearch.load_regional_jobs()``; columns ``region_code,
+    region_level, sector, year, jobs``, and ``region_name`` if present, which is carried along). The sectors
+    are the single-letter SBI sections present for every region and year at ``level``, plus ``rest`` =
+    total - sum(sections) when ``total`` is available and the difference is not zero everywhere. With only
+    ``total`` and ``N`` this gives ``N`` and ``rest``; with the full CBS table it gives the sections A-U (and a
+    small ``rest`` from rounding). Only years in which every region has every sector are kept, so the
+    national reference (sum over the regions) covers the same units in every year. Rows of other levels
+    (e.g. CR99, ``unclassified``; country rows) are left out.
+    """
+    missing = [c for c in _LOADER_COLUMNS if c not in jobs.columns]
+    if missing:
+        raise InputError(
+            "regional jobs table lacks columns",
+            field=", ".join(missing),
+            value=sorted(map(str, jobs.columns)),
+            expected=f"columns {', '.join(_LOADER_COLUMNS)} (see ccresearch.load_regional_jobs)",
+        )
+    rows = jobs[jobs["region_level"] == level]
+    if rows.empty:
+        raise ParameterError(
+            "no rows at this region level",
+            field="level",
+            value=level,
+            expected=f"one of {sorted(jobs['region_level'].dropna().unique())}",
+        )
+    rows = rows.dropna(subset=["jobs"])
+    dup = rows.duplicated(["region_code", "sector", "year"], keep=False)
+    if dup.any():
+        first = rows[dup].iloc[0]
+        raise InputError(
+            "more than one jobs figure for one region, sector and year",
+            row=int(rows[dup].index[0]) if isinstance(rows.index, pd.RangeIndex) else None,
+            field="jobs",
+            value=(first["region_code"], first["sector"], int(first["year"])),
+            expected="one row per region_code, sector and year",
+        )
+    names = None
+    if "region_name" in rows.columns:
+        names = rows.dropna(subset=["region_name"]).groupby("region_code")["region_name"].first()
+    rows = rows[["region_code", "sector", "year", "jobs"]].copy()
+    rows["year"] = rows["year"].astype(int)
+    n_regions = rows["region_code"].nunique()
+    sections = sorted(s for s in rows["sector"].unique() if _is_section(s))
+    complete = [
+        s
+        for s in sections
+        if rows[rows["sector"] == s].groupby("year")["region_code"].nunique().min() == n_regions
+    ]
+    has_total = TOTAL_SECTOR in set(rows["sector"])
+    if not complete and not has_total:
+        raise InputError(
+            "no sector usable for shift-share",
+            field="sector",
+            value=sorted(rows["sector"].unique()),
+            expected="single-letter SBI sections and/or 'total' for every region",
+        )
+    wide = rows[rows["sector"].isin([*complete, TOTAL_SECTOR])].pivot_table(
+        index=["region_code", "year"], columns="sector", values="jobs", aggfunc="first"
+    )
+    wide = wide.dropna(how="any")
+    counts = wide.reset_index().groupby("year")["region_code"].nunique()
+    keep_years = counts[counts == n_regions].index
+    wide = wide[wide.index.get_level_values("year").isin(keep_years)]
+    if has_total:
+        rest = wide[TOTAL_SECTOR] - (wide[complete].sum(axis=1) if complete else 0.0)
+        wide = wide.drop(columns=TOTAL_SECTOR)
+        if not complete or (rest.abs() > 1e-9).any():
+            wide[REST_SECTOR] = rest
+    long = wide.rename_axis(columns="sector").stack().rename("jobs").reset_index()
+    out = (
+        long[["region_code", "sector", "year", "jobs"]]
+        .sort_values(["region_code", "sector", "year"])
+        .reset_index(drop=True)
+    )
+    if names is not None:
+        out.attrs["unit_names"] = {str(k): str(v) for k, v in names.items()}
+    return out
+
+
+def _as_sector_table(table: pd.DataFrame, level: str) -> pd.DataFrame:
+    """The shift-share long table: converted from the loaders' table when it has ``region_level``."""
+    if "region_level" in table.columns:
+        return region_sector_table(table, level=level)
+    return table
+
+
+def _names(table: pd.DataFrame) -> dict[str, str]:
+    names = dict(table.attrs.get("unit_names") or {})
+    if not names and "region_name" in table.columns:
+        pairs = table.dropna(subset=["region_name"]).groupby("region_code")["region_name"].first()
+        names = {str(k): str(v) for k, v in pairs.items()}
+    return names
+
+
 def _check_table(table: pd.DataFrame) -> None:
     missing = [c for c in ("region_code", "sector", "year", "jobs") if c not in table.columns]
     if missing:
@@ -92,7 +214,8 @@ def _check_table(table: pd.DataFrame) -> None:
             "shift-share table lacks columns",
             field=", ".join(missing),
             value=sorted(map(str, table.columns)),
-            expected="a long table region_code, sector, year, jobs (ccresearch.regional.region_sector_table)",
+            expected="a long table region_code, sector, year, jobs (region_sector_table), or the loaders' "
+            "regional jobs table",
         )
 
 
@@ -150,25 +273,30 @@ def _decompose(start: pd.DataFrame, end: pd.DataFrame) -> tuple[pd.DataFrame, pd
 
 
 def shift_share(
-    table: pd.DataFrame, region: str, start_year: int, end_year: int, caveats: list[str] | None = None
+    table: pd.DataFrame,
+    region: str,
+    start_year: int,
+    end_year: int,
+    caveats: list[str] | None = None,
+    *,
+    level: str = "corop",
 ) -> ShiftShareResult:
     """Shift-share of ``region`` between ``start_year`` and ``end_year``.
 
     Args:
-        table: long table ``region_code, sector, year, jobs`` (e.g. from
-            :func:`ccresearch.regional.region_sector_table`); the national reference is its sum over regions.
-        region: region code present in the table.
+        table: long table ``region_code, sector, year, jobs`` (e.g. from :func:`region_sector_table`), or the
+            loaders' regional jobs table (converted at ``level``); the national reference is its sum over
+            regions.
+        region: region code or name present in the table.
         start_year, end_year: the two years compared.
         caveats: text to carry in the result (e.g. ``ccresearch.regional.caveats(sector)``).
+        level: the region level used when ``table`` is the loaders' table.
     """
+    names = _names(table)
+    table = _as_sector_table(table, level)
+    names = names or _names(table)
     start, end = _cube(table, start_year, end_year)
-    if region not in start.index:
-        raise ParameterError(
-            "region not in the shift-share table",
-            field="region",
-            value=region,
-            expected=f"one of {list(start.index)}",
-        )
+    region = resolve_unit(region, list(start.index), names, field="region", label="region")
     nat0, nat1 = start.sum(axis=0), end.sum(axis=0)
     actual, comps, g = _decompose(start, end)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -199,10 +327,12 @@ def shift_share(
 
 
 def shift_share_all(
-    table: pd.DataFrame, start_year: int, end_year: int, sector: str | None = None
+    table: pd.DataFrame, start_year: int, end_year: int, sector: str | None = None, *, level: str = "corop"
 ) -> pd.DataFrame:
     """Shift-share components for every region of the table: index region, columns
-    ``national, industry_mix, regional, actual`` (one sector, or summed over sectors when ``None``)."""
+    ``national, industry_mix, regional, actual`` (one sector, or summed over sectors when ``None``).
+    ``table`` as in :func:`shift_share` (the loaders' table is converted at ``level``)."""
+    table = _as_sector_table(table, level)
     start, end = _cube(table, start_year, end_year)
     actual, comps, _ = _decompose(start, end)
     frames = {name: comps.loc[name] for name in COMPONENTS}

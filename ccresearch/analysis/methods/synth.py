@@ -30,6 +30,18 @@ optimum as the simplex-constrained least-squares problem, which is solved exactl
 vectors reach that optimum (always so for an exact fit) the one using the donors closest to the treated unit is
 taken (see :func:`ccresearch.methods._synth_solver.closest_donor_optimum`). With other
 predictors (``predictors=``) the nested problem is searched (see :func:`fit_synth`).
+
+The published Basque weights (Abadie & Gardeazabal 2003: Cataluna 0.85, Madrid 0.15) are reproduced with
+the Spain aggregate among the candidate donors (``basque_inputs(frame, include_spain=True)``, as in
+pysyncon's parity test; it gets weight 0) and ``search="equal"`` (one Nelder-Mead search from equal
+predictor weights, the search of R Synth's and pysyncon's examples). The default ``search="wide"`` differs
+on purpose: the outer problem has many local optima, and the wide search finds predictor weights with a
+lower pre-period loss than the published ones (tested), so it is the better fit by the method's own
+criterion, at the price of not reproducing the published weights.
+
+Inference: the headline is the placebo p-value of the post/pre RMSPE ratio with the pre-RMSPE floored at
+the data's precision (:func:`placebo_test`); intervals for the effect per post year and on average come
+from conformal inference (:mod:`ccresearch.analysis.methods.conformal`).
 """
 
 from __future__ import annotations
@@ -51,6 +63,8 @@ from ccresearch.analysis.methods._synth_solver import (
     predictor_scale,
     simplex_least_squares,
 )
+from ccresearch.analysis.methods._units import panel_precision, resolve_unit, resolve_units, unit_names
+from ccresearch.core.result import ResultDisplay
 from ccresearch.errors import InputError, ParameterError
 
 __all__ = [
@@ -74,8 +88,8 @@ REPORT_THRESHOLD = 0.001
 # ----------------------------------------------------------------------------------------------- results
 
 
-@dataclass(frozen=True)
-class SynthResult:
+@dataclass(frozen=True, repr=False)
+class SynthResult(ResultDisplay):
     """One synthetic control fit.
 
     Attributes:
@@ -114,6 +128,25 @@ class SynthResult:
         """Years counted as post-treatment."""
         return [int(y) for y in self.path.index if y >= self.treatment_year]
 
+    @property
+    def mean_post_gap(self) -> float:
+        """Average treated-minus-synthetic gap over the post-period (the average effect estimate)."""
+        post = self.path.loc[self.path.index >= self.treatment_year, "gap"]
+        return float(post.mean()) if len(post) else math.nan
+
+    def _headline(self) -> tuple[str, str, list[tuple[str, Any]]]:
+        top = self.weights[self.weights > REPORT_THRESHOLD].head(3)
+        return (
+            "synthetic control",
+            f"{self.treated} from {self.treatment_year}",
+            [
+                ("mean_post_gap", self.mean_post_gap),
+                ("pre_rmspe", self.pre_rmspe),
+                ("post_rmspe", self.post_rmspe),
+                ("top weights", ", ".join(f"{k} {v:.2f}" for k, v in top.items())),
+            ],
+        )
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-able summary: weights above 0.001, RMSPEs, ratio, years, post-period mean gap."""
         post = self.path.loc[self.path.index >= self.treatment_year, "gap"]
@@ -133,27 +166,30 @@ class SynthResult:
         }
 
 
-@dataclass(frozen=True)
-class PlaceboResult:
+@dataclass(frozen=True, repr=False)
+class PlaceboResult(ResultDisplay):
     """In-space placebo test: the same fit with each donor in turn as the 'treated' unit.
 
     Each placebo unit's donors are the other donors (the real treated unit is never a donor). The
     permutation p-value is the share of all units, the treated one included, whose post/pre RMSPE ratio is
-    at least the treated unit's; its smallest possible value is 1 / n_units. A unit fitted before treatment to
-    within ``precision`` (the data's own precision, e.g. its rounding) counts as fitted exactly: its ratio is
-    infinite and ties at the top. That makes the p-value a property of the data and the specification, not of
-    the optimiser: when many weight vectors fit a unit exactly, which one a solver returns (and its leftover
-    floating-point error) changes the finite ratios of such units but not this p-value.
+    at least the treated unit's; its smallest possible value is 1 / n_units. The pre-RMSPE in the ratio is
+    floored at ``precision`` (the data's own precision, e.g. its rounding): ``post_rmspe / max(pre_rmspe,
+    precision)``. A fit closer than the data's precision is no better than one at the precision, so the ratio
+    of an exactly fitted unit is still finite and a real post-period departure raises it: an effect added to
+    the treated unit after the treatment year lowers the p-value even when its pre-period fit is exact. It
+    also makes the p-value a property of the data and the specification, not of the optimiser (which of many
+    exact weight vectors a solver returns changes the pre-RMSPE below the floor, not the ratio). Without a
+    precision (0) an exact fit has an infinite ratio and ties at the top.
 
     Attributes:
         treated, treatment_year: as in :class:`SynthResult`.
-        p_value: permutation p-value as above.
-        ratios: unit -> post/pre RMSPE ratio (treated first, then the donors in the given order).
+        p_value: permutation p-value of the floored RMSPE ratio as above (also ``p_value_rmspe_ratio``).
+        ratios: unit -> post / max(pre, precision) RMSPE ratio (treated first, then the donors in order).
         pre_rmspe, post_rmspe: unit -> RMSPE before (fitting years) and after the treatment year.
         gaps: DataFrame year x unit of treated-minus-synthetic gaps.
         result: the fit of the real treated unit.
-        precision: unit -> pre-RMSPE at or below which the unit counts as fitted exactly (0 where not given;
-            floating-point noise of an exact fit always counts as exact).
+        precision: unit -> floor of the pre-RMSPE in the ratio (0 where not given; floating-point noise of an
+            exact fit always counts as exact).
     """
 
     treated: str
@@ -173,13 +209,36 @@ class PlaceboResult:
 
     @property
     def exact_fits(self) -> list[str]:
-        """Units whose pre-period is reproduced exactly (to within ``precision``; ratio infinite).
+        """Units whose pre-period is reproduced exactly (to within ``precision``).
 
         Many exact fits mean the pre-period is too short for the number of donors (e.g. 5 years, 39 donors):
-        the ratio then cannot rank those units, and they tie at the top; the ratio p-value of an exactly fitted
-        treated unit is simply their share. :attr:`p_value_post_rmspe` is the alternative statistic then.
+        the weights, and so the post-period gap, of those units are one choice among many.
         """
-        return [str(u) for u, v in self.ratios.items() if math.isinf(v)]
+        prec = self.precision if self.precision is not None else pd.Series(0.0, index=self.pre_rmspe.index)
+        return [str(u) for u, v in self.pre_rmspe.items() if v <= prec[u]]
+
+    @property
+    def p_value_rmspe_ratio(self) -> float:
+        """The headline p-value: permutation p-value of the floored post/pre RMSPE ratio."""
+        return self.p_value
+
+    @property
+    def n_units(self) -> int:
+        """Units ranked: the treated one and every placebo."""
+        return len(self.ratios)
+
+    def _headline(self) -> tuple[str, str, list[tuple[str, Any]]]:
+        return (
+            "synthetic control placebo test",
+            f"{self.treated} from {self.treatment_year}",
+            [
+                ("p_value_rmspe_ratio", self.p_value),
+                ("rank", f"{self.rank} of {self.n_units}"),
+                ("mean_post_gap", self.result.mean_post_gap),
+                ("pre_rmspe", self.result.pre_rmspe),
+                ("exact fits", len(self.exact_fits)),
+            ],
+        )
 
     @property
     def p_value_post_rmspe(self) -> float:
@@ -203,6 +262,7 @@ class PlaceboResult:
             "treated": str(self.treated),
             "treatment_year": int(self.treatment_year),
             "p_value": float(self.p_value),
+            "p_value_statistic": "post/pre RMSPE ratio, pre-RMSPE floored at the data's precision",
             "rank": self.rank,
             "n_units": len(self.ratios),
             "exact_fits": self.exact_fits,
@@ -226,7 +286,7 @@ def _check_inputs(
     donors: Sequence[str] | None,
     pre_years: Iterable[int] | None,
     predictors: pd.DataFrame | None,
-) -> tuple[list[str], list[int]]:
+) -> tuple[str, list[str], list[int]]:
     if not isinstance(panel, pd.DataFrame):
         raise ParameterError(
             "panel must be a DataFrame",
@@ -241,6 +301,12 @@ def _check_inputs(
             value=[*panel.index[panel.index.duplicated()], *panel.columns[panel.columns.duplicated()]],
             expected="one row per year and one column per unit",
         )
+    names = unit_names(panel)
+    codes = list(panel.columns)
+    if treated not in codes and names:
+        treated = resolve_unit(treated, codes, names, field="treated", label="treated unit")
+    if donors is not None and names:
+        donors = resolve_units(donors, codes, names, field="donors", label="donor")
     if treated not in panel.columns:
         raise ParameterError(
             "treated unit not in the panel",
@@ -317,7 +383,7 @@ def _check_inputs(
                 value=str(pv[r, c]),
                 expected="a number for every predictor and unit",
             )
-    return donor_list, pre
+    return treated, donor_list, pre
 
 
 # ------------------------------------------------------------------------------------------------ core
@@ -432,7 +498,7 @@ def synthetic_control(
     Returns:
         :class:`SynthResult`.
     """
-    donor_list, pre = _check_inputs(panel, treated, treatment_year, donors, pre_years, predictors)
+    treated, donor_list, pre = _check_inputs(panel, treated, treatment_year, donors, pre_years, predictors)
     return _result(panel, treated, treatment_year, donor_list, pre, predictors, search)
 
 
@@ -461,16 +527,19 @@ def placebo_test(
     when ``predictors`` are given (-1 = all cores); outcome-lag fits take well under a millisecond each, so
     they always run in this process (starting processes would cost more than the fits).
 
-    ``precision`` (one number, or a Series unit -> number, in outcome units): a unit whose pre-RMSPE is at or
-    below it counts as fitted exactly (ratio infinite). Pass the data's rounding error (CBS rounds jobs to
-    100): a closer fit is not a real fit, and without it the ranks of such units, and so the p-value, are set
-    by which of many exact solutions the optimiser returns.
+    ``precision`` (one number, or a Series unit -> number, in outcome units): the floor of the pre-RMSPE in
+    the ratio, ``post / max(pre, precision)``. Default: ``panel.attrs["precision"]`` (a number or
+    ``{unit: number}``; the regional layer sets it to the data's rounding error, CBS rounding jobs to 100),
+    else 0. A fit closer than the data's precision is not a real fit; without the floor an exact fit has an
+    infinite ratio, ties at the top whatever its post-period gap, and the ranks of such units are set by
+    which of many exact solutions the optimiser returns. Treated and donors may be given by name when the
+    panel carries ``panel.attrs["unit_names"]``.
 
     The p-value answers: if the treatment had no effect, how often would a unit chosen at random show a
     post/pre ratio at least as large as the treated unit's? It is not a sampling p-value, and with J donors
     it cannot be below 1 / (J + 1).
     """
-    donor_list, pre = _check_inputs(panel, treated, treatment_year, donors, pre_years, predictors)
+    treated, donor_list, pre = _check_inputs(panel, treated, treatment_year, donors, pre_years, predictors)
     main = _result(panel, treated, treatment_year, donor_list, pre, predictors, search)
     years = np.array([int(y) for y in panel.index])
     pre_mask = np.isin(years, pre)
@@ -498,9 +567,9 @@ def placebo_test(
     pre_r = pd.Series([main.pre_rmspe, *[o[1] for o in outputs]], index=gaps.columns, name="pre_rmspe")
     post_r = pd.Series([main.post_rmspe, *[o[2] for o in outputs]], index=gaps.columns, name="post_rmspe")
     ratios = pd.Series([main.post_pre_ratio, *[o[3] for o in outputs]], index=gaps.columns, name="ratio")
-    prec = _precision(precision, units)
-    ratios = ratios.mask(pre_r <= prec, math.inf)
-    p_value = float((ratios >= ratios[treated]).sum() / len(ratios))
+    prec = _precision(panel_precision(panel, precision), units)
+    ratios = floored_ratios(pre_r, post_r, prec)
+    p_value = rank_p_value(ratios, treated)
     return PlaceboResult(
         treated=treated,
         treatment_year=int(treatment_year),
@@ -512,6 +581,25 @@ def placebo_test(
         result=main,
         precision=prec,
     )
+
+
+def floored_ratios(pre_rmspe: pd.Series, post_rmspe: pd.Series, precision: pd.Series) -> pd.Series:
+    """``post / max(pre, precision)`` per unit; infinite where both the pre-RMSPE and the precision are 0."""
+    floor = np.maximum(
+        pre_rmspe.to_numpy(dtype=float), precision.reindex(pre_rmspe.index).to_numpy(dtype=float)
+    )
+    post = post_rmspe.to_numpy(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(floor > 0, post / np.where(floor > 0, floor, 1.0), math.inf)
+    return pd.Series(ratio, index=pre_rmspe.index, name="ratio")
+
+
+def rank_p_value(statistic: pd.Series, treated: Any) -> float:
+    """Share of units whose statistic is at least the treated unit's (ties within 1e-12 relative count)."""
+    values = statistic.to_numpy(dtype=float)
+    own = float(statistic[treated])
+    tol = 0.0 if math.isinf(own) else 1e-12 * abs(own)
+    return float(np.sum(values >= own - tol) / len(values))
 
 
 def _precision(precision: float | pd.Series | None, units: list[str]) -> pd.Series:
