@@ -351,9 +351,12 @@ def test_index_of_fifty_runs_is_rewritten_in_under_a_fifth_of_a_second(fake_repo
         _fake_run(fake_reports, "01_many", f"n-{i}", overrides={"region": "CR39", "n": i},
                   headline={"jobs": {"value": i * 10.5, "low": i, "high": i * 20, "unit": "banen"}})  # fmt: skip
     write_index(fake_reports)  # warm: region names read once per process
-    start = time.perf_counter()
-    write_index(fake_reports)
-    assert time.perf_counter() - start < 0.2
+    times = []
+    for _ in range(3):  # best of three: other jobs share the machine
+        start = time.perf_counter()
+        write_index(fake_reports)
+        times.append(time.perf_counter() - start)
+    assert min(times) < 0.2
 
 
 @pytest.mark.slow

@@ -12,8 +12,10 @@ takes milliseconds. Every string from a run is escaped.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import html
 import json
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -284,6 +286,11 @@ def parameter_label(name: str, language: str) -> str:
 def _region_words(code: Any) -> str:
     if not isinstance(code, str):
         return str(code)
+    return _region_words_cached(code)
+
+
+@functools.lru_cache(maxsize=1024)
+def _region_words_cached(code: str) -> str:
     try:
         from ccresearch.sources.regions import region_name
 
@@ -359,12 +366,15 @@ def run_language(run: Mapping[str, Any]) -> str | None:
     return value if value in LANGUAGES else None
 
 
+_MOMENT = re.compile(r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})Z")
+
+
 def fmt_moment(text: Any, language: str) -> str:
     """``2026-12-01T20:30:00Z`` -> ``1-12-2026 20:30 UTC`` (nl) / ``2026-12-01 20:30 UTC`` (en)."""
-    try:
-        moment = _dt.datetime.strptime(str(text), "%Y-%m-%dT%H:%M:%SZ")
-    except ValueError:
+    match = _MOMENT.fullmatch(str(text or ""))
+    if match is None:
         return str(text or "")
+    moment = _dt.datetime(*(int(g) for g in match.groups()))
     if language == "nl":
         return f"{moment.day}-{moment.month}-{moment.year} {moment:%H:%M} UTC"
     return f"{moment:%Y-%m-%d %H:%M} UTC"
