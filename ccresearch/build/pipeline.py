@@ -31,7 +31,7 @@ from ccresearch.sources.catalog import data_files, verify_all
 if TYPE_CHECKING:
     import pandas as pd
 
-TABLES = ("facts", "events", "sources", "conflicts", "coverage", "regional_jobs", "regions")
+TABLES = ("facts", "events", "persons", "sources", "conflicts", "coverage", "regional_jobs", "regions")
 
 
 @dataclass
@@ -154,6 +154,7 @@ def build(raw: Path | None = None, out: Path | None = None) -> BuildReport:
         tables = {
             "facts": evidence.facts,
             "events": evidence.events,
+            "persons": evidence.persons,
             "sources": evidence.sources,
             "conflicts": evidence.conflicts,
             "coverage": evidence.coverage,

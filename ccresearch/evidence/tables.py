@@ -68,6 +68,7 @@ EVENT_COLUMNS = [
     "region",
     "note",
 ]
+PERSON_COLUMNS = ["person_id", "source_id", "entity", "role", "name_as_written", "note"]
 IDENTITY_COLUMNS = ["identity_id", "entity", "total_measure", "part_measures", "note"]
 # the unit a parsed figure implies -> the declared units it may stand in
 _UNIT_FAMILIES = {
@@ -509,8 +510,8 @@ def _period(
 ) -> tuple[dt.date | None, dt.date | None]:
     """Period of a fact: explicit dates, else the period text relative to the source date, else the source date.
 
-    A ``cumulative`` count runs up to its date from a start the source states; where it states none the start
-    stays missing (open). A length of time without a date (``voor twee jaar``) leaves the period unknown:
+    Without dates or text a ``stock`` is counted at the source date; a ``cumulative`` count runs up to it, from
+    a start the source states, else an open (missing) start; a ``flow`` or ``target`` has no period then. A length of time without a date (``voor twee jaar``) leaves the period unknown:
     nothing is anchored at the source date that the source does not anchor there.
     """
     from ccresearch.parse import FigureParseError, UnanchoredPeriod, parse_date, parse_period
@@ -526,18 +527,17 @@ def _period(
             start = start or end
         end = end or start
     elif rec["period_text"]:
-        if not source["date"]:
-            raise InputError(
-                "a relative period needs a dated source",
-                **where,
-                field="period_text",
-                value=rec["period_text"],
-                expected="explicit period_start/period_end, or a date in sources.csv",
-                mend="write the dates the source gives into period_start/period_end",
-            )
-        ref = parse_date(source["date"])
         try:
-            start, end = parse_period(rec["period_text"], ref, lang=source["language"])
+            if source["date"]:
+                start, end = parse_period(rec["period_text"], parse_date(source["date"]), lang=source["language"])
+            else:
+                # an undated source: a period written in dates reads the same from any date; a relative
+                # one ('in drie jaar') has no anchor, so the period is unknown
+                early = parse_period(rec["period_text"], dt.date(1900, 1, 1), lang=source["language"])
+                late = parse_period(rec["period_text"], dt.date(2099, 12, 31), lang=source["language"])
+                if early != late:
+                    return None, None
+                start, end = early
         except UnanchoredPeriod:
             return None, None
         except FigureParseError as exc:
@@ -552,7 +552,9 @@ def _period(
             ) from exc
         if cumulative and not _STATES_START.search(rec["period_text"].lower()):
             start = None  # 'in 2016': counted up to 2016; the start is not stated
-    elif source["date"]:
+    elif source["date"] and kind in ("stock", "cumulative"):
+        # a stock is counted at the source date, a cumulative count up to it (from an open start); a flow or
+        # a target without a stated period has none: the source date is not its period
         start, end = parse_date(source["date"])
         if cumulative:
             start = None
@@ -776,6 +778,73 @@ def _event_dates(rec: dict[str, str], source: dict[str, str], where: dict[str, A
         raise InputError(
             exc.problem, **where, field="date_text", value=rec["date_text"], expected=exc.expected, mend=mend
         ) from exc
+
+
+def load_persons(raw: Path, sources: pd.DataFrame, entities: dict[str, Mapping]) -> pd.DataFrame:
+    """People named by the sources (``persons.csv``), one row per name as written per source, so that two
+    sources naming different people for one role can be recorded as a conflict of names."""
+    import pandas as pd
+
+    path = raw / "persons.csv"
+    columns = [
+        "person_id",
+        "source_id",
+        "entity",
+        "entity_name",
+        "entity_kind",
+        "role",
+        "name_as_written",
+        "note",
+        "file",
+        "row",
+    ]
+    if not path.exists():
+        return pd.DataFrame(columns=columns)
+    frame = read_csv_checked(path, required=PERSON_COLUMNS, allowed=PERSON_COLUMNS)
+    _unique(frame, "person_id", file=path)
+    source_ids = set(sources["source_id"])
+    records = []
+    for row, rec in _rows(frame):
+        where = {"file": path, "row": row}
+        _require(rec["person_id"], **where, field="person_id", expected="a unique id")
+        _require(rec["role"], **where, field="role", expected="the person's role as the source gives it")
+        _require(rec["name_as_written"], **where, field="name_as_written", expected="the name as written")
+        if rec["source_id"] not in source_ids:
+            raise InputError(
+                "unknown source",
+                **where,
+                field="source_id",
+                value=rec["source_id"],
+                expected="an id in sources.csv",
+                mend="add the source to sources.csv or correct the id",
+            )
+        hit = _map_entity(rec["entity"], entities)
+        if hit is None:
+            raise InputError(
+                "name without a mapping",
+                **where,
+                field="entity",
+                value=rec["entity"],
+                expected="a row in data/raw/mappings/{organisations,programmes,sectors}.csv",
+                mend="add the name to the mapping, or use a name already mapped",
+            )
+        records.append(
+            {
+                "person_id": rec["person_id"],
+                "source_id": rec["source_id"],
+                "entity": hit[0],
+                "entity_name": hit[1],
+                "entity_kind": hit[2],
+                "role": rec["role"],
+                "name_as_written": rec["name_as_written"],
+                "note": rec["note"] or None,
+                "file": path.relative_to(raw).as_posix(),
+                "row": row,
+            }
+        )
+    return (
+        pd.DataFrame.from_records(records, columns=columns).sort_values("person_id").reset_index(drop=True)
+    )
 
 
 def load_identities(

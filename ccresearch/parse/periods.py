@@ -456,6 +456,24 @@ def _parse_period(text: str, ref: dt.date, language: Lang) -> _Span:
         d = _shift(ref, -_count(m[1], language, text), _PERIOD_UNITS[m[2]])
         return d, d
     if m := re.fullmatch(
+        r"(dit jaar|this year|dit kwartaal|this quarter|deze maand|this month)"
+        r" (?:per|tot en met|t/m|up to|through|until|tot|to) (.+)",
+        s,
+    ):
+        # 'dit jaar (per medio juni)': from the start of the calendar period up to the date written
+        size = 12 if "jaar" in m[1] or "year" in m[1] else 3 if "kwartaal" in m[1] or "quarter" in m[1] else 1
+        start = dt.date(ref.year, (ref.month - 1) // size * size + 1, 1)
+        p = _point(m[2], ref, text)
+        if p is None:
+            raise fail(f"cannot read the end '{m[2]}'")
+        exclusive = re.search(r" (?:tot|to|until) ", f" {s[len(m[1]) :]} ") and not re.search(
+            r"tot en met", s
+        )
+        end = p[0] - dt.timedelta(days=1) if exclusive else p[1]
+        if end < start:
+            raise fail("a period that ends before it starts")
+        return start, end
+    if m := re.fullmatch(
         r"(dit|deze|this|het huidige|de huidige|vorig|vorige|last|volgend|volgende|next)"
         r" (jaar|year|kwartaal|quarter|maand|month)",
         s,
