@@ -64,9 +64,15 @@ def built(raw_copy: Path, tmp_path: Path) -> tuple[Path, Path]:
     return raw_copy, out
 
 
-def _rejected(raw: Path, out: Path, capsys: pytest.CaptureFixture, *needles: str, command: str = "build") -> str:
+def _rejected(
+    raw: Path, out: Path, capsys: pytest.CaptureFixture, *needles: str, command: str = "build"
+) -> str:
     before = _snapshot(out)
-    args = ["build", "--raw", str(raw), "--out", str(out)] if command == "build" else ["check", "--raw", str(raw)]
+    args = (
+        ["build", "--raw", str(raw), "--out", str(out)]
+        if command == "build"
+        else ["check", "--raw", str(raw)]
+    )
     status = main(args)
     err = capsys.readouterr().err
     assert status == 2, err
@@ -118,15 +124,21 @@ def test_a_value_outside_the_measures_range_is_refused(
     measures = raw / "measures.csv"
     _edit_csv(measures, _set_where("measure", "years_active", min="0", max="200"))
     path = next(p for p in sorted((raw / "facts").glob("*.csv")) if "years_active" in p.read_text())
-    fact_id = next(r["fact_id"] for r in csv.DictReader(path.open(encoding="utf-8")) if r["measure"] == "years_active")
+    fact_id = next(
+        r["fact_id"] for r in csv.DictReader(path.open(encoding="utf-8")) if r["measure"] == "years_active"
+    )
     # a start year written as a duration: 'at least 1994 years'
     _edit_csv(path, _set_where("fact_id", fact_id, value_text="ruim 1994 jaar"))
     row = _row_of(path, "fact_id", fact_id)
-    err = _rejected(raw, out, capsys, path.name, f"row {row}", "value_text", "1994", "from 0 to 200", "to mend")
+    err = _rejected(
+        raw, out, capsys, path.name, f"row {row}", "value_text", "1994", "from 0 to 200", "to mend"
+    )
     assert "measures.csv" in err
 
 
-def test_a_malformed_range_in_measures_is_an_error(built: tuple[Path, Path], capsys: pytest.CaptureFixture) -> None:
+def test_a_malformed_range_in_measures_is_an_error(
+    built: tuple[Path, Path], capsys: pytest.CaptureFixture
+) -> None:
     raw, out = built
     _edit_csv(raw / "measures.csv", _set_where("measure", "jobs", min="veel"))
     _rejected(raw, out, capsys, "measures.csv", "field 'min'", "'veel'")
@@ -141,26 +153,42 @@ def test_event_dates_keep_their_qualifier_and_precision(processed_dir: Path) -> 
     assert around["date_qualifier"] == "approximate" and around["date_start"] == pd.Timestamp("2014-08-01")
     early = events.loc["e004-03"]  # 'begin 2007': the first part of 2007, not the whole year
     assert (early["date_qualifier"], early["precision"]) == ("early", "quarter")
-    assert (early["date_start"], early["date_end"]) == (pd.Timestamp("2007-01-01"), pd.Timestamp("2007-03-31"))
-    assert set(events["precision"]) <= set(ev.TIMELINE_COLUMNS) | {"day", "month", "quarter", "half", "year", "span"}
+    assert (early["date_start"], early["date_end"]) == (
+        pd.Timestamp("2007-01-01"),
+        pd.Timestamp("2007-03-31"),
+    )
+    assert set(events["precision"]) <= set(ev.TIMELINE_COLUMNS) | {
+        "day",
+        "month",
+        "quarter",
+        "half",
+        "year",
+        "span",
+    }
 
 
 def test_an_unknown_event_kind_is_an_error(built: tuple[Path, Path], capsys: pytest.CaptureFixture) -> None:
     raw, out = built
     _edit_csv(raw / "events.csv", _set_where("event_id", "e000-01", event="aplication_submitted"))
-    _rejected(raw, out, capsys, "events.csv", "row 2", "field 'event'", "aplication_submitted", "event_kinds.csv")
+    _rejected(
+        raw, out, capsys, "events.csv", "row 2", "field 'event'", "aplication_submitted", "event_kinds.csv"
+    )
 
 
 # --- the conflict ledger --------------------------------------------------------------------------------------
 
 
-def test_noted_conflicts_need_a_known_kind_and_verdict(built: tuple[Path, Path], capsys: pytest.CaptureFixture) -> None:
+def test_noted_conflicts_need_a_known_kind_and_verdict(
+    built: tuple[Path, Path], capsys: pytest.CaptureFixture
+) -> None:
     raw, out = built
     _edit_csv(raw / "noted_conflicts.csv", _set_where("note_id", "n001", verdict="maybe"))
     _rejected(raw, out, capsys, "noted_conflicts.csv", "row 2", "field 'verdict'", "'maybe'", "same_term")
 
 
-def test_conflict_ids_are_stable_when_another_conflict_is_added(built: tuple[Path, Path], tmp_path: Path) -> None:
+def test_conflict_ids_are_stable_when_another_conflict_is_added(
+    built: tuple[Path, Path], tmp_path: Path
+) -> None:
     raw, out = built
     before = pd.read_parquet(out / "conflicts.parquet").set_index("conflict_id")
 
@@ -182,7 +210,9 @@ def test_conflict_ids_are_stable_when_another_conflict_is_added(built: tuple[Pat
     after = pd.read_parquet(out / "conflicts.parquet").set_index("conflict_id")
     assert set(after.index) == set(before.index) | {"f000-01/f000-02"}
     shared = list(before.index)
-    assert after.loc[shared, ["kind", "verdict", "reason"]].equals(before.loc[shared, ["kind", "verdict", "reason"]])
+    assert after.loc[shared, ["kind", "verdict", "reason"]].equals(
+        before.loc[shared, ["kind", "verdict", "reason"]]
+    )
 
 
 # --- the researcher's path --------------------------------------------------------------------------------------
@@ -194,7 +224,9 @@ def test_an_unquoted_comma_in_sources_is_exit_2_naming_file_and_line(
     raw, out = built
     path = raw / "sources.csv"
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    lines[3] = lines[3].replace("Customer Service Valley in aantocht", "Customer Service Valley, in aantocht", 1)
+    lines[3] = lines[3].replace(
+        "Customer Service Valley in aantocht", "Customer Service Valley, in aantocht", 1
+    )
     assert "Valley, in" in lines[3]
     # the title was quoted only when it held a comma: a researcher's edit without quotes
     path.write_text("".join(lines), encoding="utf-8")
@@ -256,7 +288,9 @@ def test_sidecar_keeps_recorded_fields_unless_told_to_replace(
     assert side.exists()
 
 
-def test_sidecar_for_a_new_file_needs_origin_and_licence(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+def test_sidecar_for_a_new_file_needs_origin_and_licence(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
     path = tmp_path / "new.csv"
     path.write_text("a,b\n1,2\n", encoding="utf-8")
     assert main(["sidecar", str(path)]) == 2
@@ -265,7 +299,9 @@ def test_sidecar_for_a_new_file_needs_origin_and_licence(tmp_path: Path, capsys:
     assert "new sidecar" in capsys.readouterr().out
 
 
-def test_check_validates_raw_without_building(raw_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+def test_check_validates_raw_without_building(
+    raw_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
     assert main(["check", "--raw", str(raw_copy)]) == 0
     out = capsys.readouterr().out.strip().splitlines()
     assert len(out) == 1 and "valid" in out[0] and "facts" in out[0]
@@ -333,7 +369,10 @@ def test_the_data_dictionary_is_built_from_the_package(processed_dir: Path) -> N
 
 @pytest.fixture(scope="module")
 def tables(processed_dir: Path) -> dict[str, pd.DataFrame]:
-    return {n: pd.read_parquet(processed_dir / f"{n}.parquet") for n in ("facts", "sources", "conflicts", "events")}
+    return {
+        n: pd.read_parquet(processed_dir / f"{n}.parquet")
+        for n in ("facts", "sources", "conflicts", "events")
+    }
 
 
 def test_summary_defaults_keep_every_source_and_filters_are_stated(tables: dict[str, pd.DataFrame]) -> None:
@@ -381,6 +420,7 @@ def test_sources_coverage_and_qualifiers(tables: dict[str, pd.DataFrame]) -> Non
     counts = ev.qualifier_counts(t["facts"])
     assert list(counts["qualifier"])[:5] == list(ev.QUALIFIERS)
     assert counts["n_facts"].sum() == len(t["facts"])
-    assert counts.set_index("qualifier").loc["range", "n_without_value"] == counts.set_index("qualifier").loc[
-        "range", "n_facts"
-    ]
+    assert (
+        counts.set_index("qualifier").loc["range", "n_without_value"]
+        == counts.set_index("qualifier").loc["range", "n_facts"]
+    )

@@ -158,7 +158,9 @@ def _filters(since_year: int | None, source_kinds: Iterable[str] | None) -> Evid
     from ccresearch.errors import ParameterError
 
     if since_year is not None and (isinstance(since_year, bool) or not isinstance(since_year, int)):
-        raise ParameterError("not a year", field="since_year", value=since_year, expected="an integer year or None")
+        raise ParameterError(
+            "not a year", field="since_year", value=since_year, expected="an integer year or None"
+        )
     kinds = None
     if source_kinds is not None:
         if isinstance(source_kinds, str):
@@ -303,8 +305,10 @@ def conflict_ledger(
     cf["_v"] = [order.get(v, len(order)) for v in cf["verdict"]]
     cf["_k"] = [kinds.get(k, len(kinds)) for k in cf["kind"]]
     cf = cf.sort_values(["_v", "verdict", "_k", "conflict_id"])
-    out = cf[CONFLICT_LEDGER_COLUMNS].reset_index(drop=True) if len(cf) else pd.DataFrame(
-        columns=CONFLICT_LEDGER_COLUMNS
+    out = (
+        cf[CONFLICT_LEDGER_COLUMNS].reset_index(drop=True)
+        if len(cf)
+        else pd.DataFrame(columns=CONFLICT_LEDGER_COLUMNS)
     )
     return _with_filters(out, f)
 

@@ -254,7 +254,11 @@ def datapackage(tables: dict[str, pd.DataFrame], inputs: dict[str, Any], raw: Pa
             }
         )
     sources = [
-        {"title": " ".join(str(side.origin).split()), "path": f"data/raw/{rel}", "licence": " ".join(str(side.licence).split())}
+        {
+            "title": " ".join(str(side.origin).split()),
+            "path": f"data/raw/{rel}",
+            "licence": " ".join(str(side.licence).split()),
+        }
         for rel, side in sorted(inputs.items())
     ]
     return {

@@ -92,7 +92,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.set_defaults(func=_cmd_sidecar)
 
-    p = sub.add_parser("check", help="validate data/raw without building (checksums, schemas, parse, mappings)")
+    p = sub.add_parser(
+        "check", help="validate data/raw without building (checksums, schemas, parse, mappings)"
+    )
     p.add_argument("--raw", help="raw folder (default data/raw)")
     p.set_defaults(func=_cmd_check)
 

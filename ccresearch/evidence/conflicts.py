@@ -110,7 +110,7 @@ def find_conflicts(
                 rows.append(_date_conflict_row(a, b))
     keyed = facts.assign(
         _region=facts["region_code"].fillna(""),
-        _kind=facts["period_kind"] if "period_kind" in facts else "stock",
+        _kind=facts.get("period_kind", "stock"),
     )
     for (*_, kind), group in keyed.groupby(["entity", "measure", "unit", "_region", "_kind"], sort=True):
         recs = list(group.itertuples(index=False))
@@ -181,7 +181,16 @@ def find_conflicts(
                     )
                     rows.append(
                         _conflict_row(
-                            "sum", verdict, reason, total, pseudo, total.fact_id, pseudo.fact_id, it, ip, overlap
+                            "sum",
+                            verdict,
+                            reason,
+                            total,
+                            pseudo,
+                            total.fact_id,
+                            pseudo.fact_id,
+                            it,
+                            ip,
+                            overlap,
                         )
                     )
     by_pair = {frozenset((r["fact_id_a"], r["fact_id_b"])): r for r in rows}
@@ -189,7 +198,9 @@ def find_conflicts(
         pair = frozenset((note["fact_id_a"], note["fact_id_b"]))
         hit = by_pair.get(pair)
         if hit is not None:
-            hit.update(kind=note["kind"], verdict=note["verdict"], reason=note["reason"], note_id=note["note_id"])
+            hit.update(
+                kind=note["kind"], verdict=note["verdict"], reason=note["reason"], note_id=note["note_id"]
+            )
         else:
             rows.append(note)
             by_pair[pair] = note
@@ -291,7 +302,11 @@ def noted_conflicts(
                 rec["kind"], rec["verdict"], explanation, a, b, a.fact_id, b.fact_id, ia, ib, ia.overlaps(ib)
             )
         row_out.update(
-            kind=rec["kind"], verdict=rec["verdict"], reason=explanation, detected=False, note_id=rec["note_id"]
+            kind=rec["kind"],
+            verdict=rec["verdict"],
+            reason=explanation,
+            detected=False,
+            note_id=rec["note_id"],
         )
         rows.append(row_out)
     return rows

@@ -529,7 +529,9 @@ def _period(
     elif rec["period_text"]:
         try:
             if source["date"]:
-                start, end = parse_period(rec["period_text"], parse_date(source["date"]), lang=source["language"])
+                start, end = parse_period(
+                    rec["period_text"], parse_date(source["date"]), lang=source["language"]
+                )
             else:
                 # an undated source: a period written in dates reads the same from any date; a relative
                 # one ('in drie jaar') has no anchor, so the period is unknown
@@ -751,16 +753,16 @@ def load_events(
     return events.sort_values("event_id").reset_index(drop=True)
 
 
-def _event_dates(rec: dict[str, str], source: dict[str, str], where: dict[str, Any]) -> tuple[dt.date, dt.date]:
+def _event_dates(
+    rec: dict[str, str], source: dict[str, str], where: dict[str, Any]
+) -> tuple[dt.date, dt.date]:
     """An event's first and last day read from its date as written, relative to the source date."""
     from ccresearch.parse import FigureParseError, parse_date, parse_period
 
     text = _APPROX_DATE.sub("", rec["date_text"].strip().lower())
     mend = "write date_start (and date_end) as YYYY-MM-DD, YYYY-MM or YYYY from the source"
     if not text:
-        raise InputError(
-            "empty required field", **where, field="date_start", expected="a date", mend=mend
-        )
+        raise InputError("empty required field", **where, field="date_start", expected="a date", mend=mend)
     if not source["date"] and not re.search(r"\d{4}", text):
         raise InputError(
             "a date without a year needs a dated source",
@@ -842,9 +844,7 @@ def load_persons(raw: Path, sources: pd.DataFrame, entities: dict[str, Mapping])
                 "row": row,
             }
         )
-    return (
-        pd.DataFrame.from_records(records, columns=columns).sort_values("person_id").reset_index(drop=True)
-    )
+    return pd.DataFrame.from_records(records, columns=columns).sort_values("person_id").reset_index(drop=True)
 
 
 def load_identities(

@@ -203,14 +203,20 @@ def _old_fields(side: Path) -> dict[str, str]:
     try:
         data = yaml.safe_load(side.read_text(encoding="utf-8")) or {}
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise InputError(f"sidecar is not valid YAML: {exc}", file=side, mend="fix or delete the sidecar") from exc
+        raise InputError(
+            f"sidecar is not valid YAML: {exc}", file=side, mend="fix or delete the sidecar"
+        ) from exc
     return {k: str(v) for k, v in data.items() if v is not None} if isinstance(data, dict) else {}
 
 
 def sidecar_changes(before: dict[str, str], after: Sidecar) -> list[tuple[str, str, str]]:
     """(field, old, new) for every field whose value differs between an old sidecar and a new one."""
     new = asdict(after)
-    return [(k, str(before.get(k) or ""), str(new[k])) for k in SIDECAR_FIELDS if str(before.get(k) or "") != str(new[k])]
+    return [
+        (k, str(before.get(k) or ""), str(new[k]))
+        for k in SIDECAR_FIELDS
+        if str(before.get(k) or "") != str(new[k])
+    ]
 
 
 def read_sidecar_fields(path: Path) -> dict[str, str]:

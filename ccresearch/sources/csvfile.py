@@ -95,7 +95,9 @@ def _check_shape(path: Path, text: str) -> None:
                     f"wrong number of fields: {len(record)} where the header has {len(header)}",
                     file=path,
                     row=line,
-                    value=",".join(record) if len(",".join(record)) <= 160 else ",".join(record)[:157] + "...",
+                    value=",".join(record)
+                    if len(",".join(record)) <= 160
+                    else ",".join(record)[:157] + "...",
                     expected=f"{len(header)} comma-separated fields ({', '.join(header)})",
                     mend=(
                         'put double quotes around a field that holds a comma ("ruim € 1,8 miljoen")'
