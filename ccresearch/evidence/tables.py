@@ -32,8 +32,9 @@ SOURCE_KINDS = {
     "industry",
     "reference",
     "statistics",
+    "research",
 }
-LANGUAGES = {"nl", "en"}
+LANGUAGES = {"nl", "en", "de"}
 FACT_COLUMNS = [
     "fact_id",
     "source_id",
@@ -50,6 +51,8 @@ FACT_COLUMNS = [
 ]
 # what a fact's period is: a count at a date, over a period, up to a date, or a value to reach by a date
 PERIOD_KINDS = ("stock", "flow", "cumulative", "target")
+# period_text for a figure about an earlier time the source does not name: its period is missing
+DATE_NOT_STATED = "date not stated"
 MEASURE_COLUMNS = ["measure", "unit", "kind", "min", "max", "description"]
 EVENT_KIND_COLUMNS = ["event_kind", "description"]
 MAPPING_COLUMNS = ["name_as_written", "canonical_id", "canonical_name", "note"]
@@ -195,7 +198,7 @@ def load_sources(raw: Path) -> pd.DataFrame:
                 row=row,
                 field="language",
                 value=rec["language"],
-                expected="nl or en",
+                expected="nl, en or de",
             )
         if rec["kind"] not in SOURCE_KINDS:
             raise InputError(
@@ -526,6 +529,8 @@ def _period(
         if not cumulative:
             start = start or end
         end = end or start
+    elif rec["period_text"].strip().lower() == DATE_NOT_STATED:
+        return None, None  # a figure for an earlier time the source does not name
     elif rec["period_text"]:
         try:
             if source["date"]:
