@@ -142,7 +142,13 @@ def _rows(frame: pd.DataFrame) -> list[tuple[int, dict[str, str]]]:
 def _require(value: str, *, file: Path, row: int, field: str, expected: str) -> str:
     if not value:
         raise InputError(
-            "empty required field", file=file, row=row, field=field, value=value, expected=expected
+            "empty required field",
+            file=file,
+            row=row,
+            field=field,
+            value=value,
+            expected=expected,
+            mend="fill in the field (see data/raw/templates for an example row)",
         )
     return value
 
@@ -162,6 +168,7 @@ def _unique(
                 field=column,
                 value=key,
                 expected=f"a unique {column} (already used in {first_file.name} row {first_row})",
+                mend="give the row an id of its own",
             )
         seen[key] = (file, row)
 
@@ -179,6 +186,7 @@ def _iso_date(text: str, *, file: Path, row: int, field: str) -> tuple[dt.date, 
             field=field,
             value=text,
             expected="YYYY-MM-DD, YYYY-MM or YYYY",
+            mend="write the date as the source gives it: 2015-03-02, 2015-03 or 2015",
         ) from exc
 
 
@@ -199,6 +207,7 @@ def load_sources(raw: Path) -> pd.DataFrame:
                 field="language",
                 value=rec["language"],
                 expected="nl, en or de",
+                mend="write the language of the source: nl, en or de",
             )
         if rec["kind"] not in SOURCE_KINDS:
             raise InputError(
@@ -208,6 +217,7 @@ def load_sources(raw: Path) -> pd.DataFrame:
                 field="kind",
                 value=rec["kind"],
                 expected=sorted(SOURCE_KINDS),
+                mend="use one of the listed kinds (see data/raw/README.md, sources)",
             )
         if rec["date"]:
             _iso_date(rec["date"], file=path, row=row, field="date")
@@ -237,7 +247,14 @@ def load_measures(raw: Path) -> dict[str, dict[str, str]]:
                     mend=f"write the plausible {name}imum of {rec['measure']} as digits, or leave it empty",
                 ) from None
             if math.isnan(bounds[name]):
-                raise InputError("not a number", file=path, row=row, field=name, value=text)
+                raise InputError(
+                    "not a number",
+                    file=path,
+                    row=row,
+                    field=name,
+                    value=text,
+                    mend="write a plain number, or leave it empty for no bound",
+                )
         if bounds["min"] > bounds["max"]:
             raise InputError(
                 "minimum above maximum",
@@ -282,7 +299,12 @@ def load_mappings(raw: Path) -> tuple[dict[str, Mapping], Mapping]:
     for kind in (*ENTITY_MAPPINGS, "regions"):
         path = raw / "mappings" / f"{kind}.csv"
         if not path.exists():
-            raise InputError("mapping file missing", file=path, expected=f"columns {MAPPING_COLUMNS}")
+            raise InputError(
+                "mapping file missing",
+                file=path,
+                expected=f"columns {MAPPING_COLUMNS}",
+                mend="create the mapping file from its columns",
+            )
         frame = read_csv_checked(path, required=MAPPING_COLUMNS, allowed=MAPPING_COLUMNS)
         rows: dict[str, tuple[str, str, int]] = {}
         for row, rec in _rows(frame):
@@ -298,6 +320,7 @@ def load_mappings(raw: Path) -> tuple[dict[str, Mapping], Mapping]:
                     field="canonical_id",
                     value=canon,
                     expected="a CBS region code in data/raw/regions (GMxxxx, CRxx, PVxx, NL01)",
+                    mend="use a code listed in data/raw/regions/regions_reference.csv",
                 )
             if kind != "regions":
                 if name in owner:
@@ -309,10 +332,18 @@ def load_mappings(raw: Path) -> tuple[dict[str, Mapping], Mapping]:
                         field="name_as_written",
                         value=name,
                         expected=f"one mapping per name (also in {other.name} row {other_row})",
+                        mend="keep one row for the name",
                     )
                 owner[name] = (path, row)
             elif name in rows:
-                raise InputError("name mapped twice", file=path, row=row, field="name_as_written", value=name)
+                raise InputError(
+                    "name mapped twice",
+                    file=path,
+                    row=row,
+                    field="name_as_written",
+                    value=name,
+                    mend="keep one row for the name",
+                )
             display = rec["canonical_name"] or (known_regions[canon].name if kind == "regions" else canon)
             rows[name] = (canon, display, row)
         entity[kind] = Mapping(kind, path, rows)
@@ -346,7 +377,12 @@ def load_facts(
     source_of = {rec["source_id"]: rec for _, rec in _rows(sources)}
     files = sorted((raw / "facts").glob("*.csv"))
     if not files:
-        raise InputError("no facts files", file=raw / "facts", expected="one or more CSV files of facts")
+        raise InputError(
+            "no facts files",
+            file=raw / "facts",
+            expected="one or more CSV files of facts",
+            mend="add a facts file from data/raw/templates/facts.csv",
+        )
     records: list[dict[str, Any]] = []
     seen: dict[str, tuple[Path, int]] = {}
     unmapped: list[tuple[Path, int, str, str]] = []
@@ -364,6 +400,7 @@ def load_facts(
                     field="source_id",
                     value=rec["source_id"],
                     expected="an id in sources.csv",
+                    mend="add the source to sources.csv or correct the id",
                 )
             measure = measures.get(rec["measure"])
             if measure is None:
@@ -373,6 +410,7 @@ def load_facts(
                     field="measure",
                     value=rec["measure"],
                     expected="a measure in measures.csv",
+                    mend="use a measure listed in measures.csv, or add the new measure there with its unit",
                 )
             if rec["unit"] != measure["unit"]:
                 raise InputError(
@@ -381,6 +419,7 @@ def load_facts(
                     field="unit",
                     value=rec["unit"],
                     expected=f"{measure['unit']} (measures.csv, {rec['measure']})",
+                    mend="write the measure's unit, or choose the measure that has this unit",
                 )
             hit = _map_entity(rec["entity"], entities)
             if hit is None:
@@ -399,12 +438,18 @@ def load_facts(
                     field="value_text",
                     value=rec["value_text"],
                     expected="a count or amount >= 0",
+                    mend="write the size of the figure without a sign; a fall belongs in the measure's name or the note",
                 )
             try:
                 figure = parse_figure(rec["value_text"], lang=source["language"])
             except FigureParseError as exc:
                 raise InputError(
-                    exc.problem, **where, field="value_text", value=rec["value_text"], expected=exc.expected
+                    exc.problem,
+                    **where,
+                    field="value_text",
+                    value=rec["value_text"],
+                    expected=exc.expected,
+                    mend="write the figure exactly as the source does (data/raw/README.md, value_text)",
                 ) from exc
             if not _unit_ok(figure.unit, rec["unit"]):
                 raise InputError(
@@ -413,6 +458,7 @@ def load_facts(
                     field="unit",
                     value=rec["unit"],
                     expected=f"a unit that fits '{rec['value_text']}'",
+                    mend="set unit to what the figure states (a percentage is share), or choose another measure",
                 )
             if figure.interval.low < 0 or (figure.interval.value or 0) < 0:
                 raise InputError(
@@ -421,6 +467,7 @@ def load_facts(
                     field="value_text",
                     value=rec["value_text"],
                     expected="a count or amount >= 0",
+                    mend="write the size of the figure without a sign; a fall belongs in the measure's name or the note",
                 )
             _check_range(figure.interval, measure, rec, where)
             kind = rec["period_kind"]
@@ -470,6 +517,7 @@ def load_facts(
             field=what,
             value=name,
             expected=f"a row in data/raw/mappings/{'regions' if what == 'region' else '{organisations,programmes,sectors}'}.csv",
+            mend="add a row name_as_written,canonical_id,canonical_name,note for each name to the mapping file",
         )
     facts = pd.DataFrame.from_records(records, columns=OUTPUT_FACT_COLUMNS)
     for col in ("period_start", "period_end"):
@@ -708,6 +756,7 @@ def load_events(
                 field="entity",
                 value=rec["entity"],
                 expected="a row in data/raw/mappings/{organisations,programmes,sectors}.csv",
+                mend="add the name as written to the mapping file named above",
             )
         region_code = None
         if rec["region"]:
@@ -719,6 +768,7 @@ def load_events(
                     field="region",
                     value=rec["region"],
                     expected="a row in data/raw/mappings/regions.csv or a CBS region code",
+                    mend="add the name as written to the mapping file named above",
                 )
         if rec["date_start"]:
             start = _iso_date(rec["date_start"], **where, field="date_start")[0]
@@ -732,6 +782,7 @@ def load_events(
                 field="date_end",
                 value=rec["date_end"],
                 expected=f"a date on or after {start}",
+                mend="swap date_start and date_end, or correct the date",
             )
         records.append(
             {
@@ -873,6 +924,7 @@ def load_identities(
                     field=name,
                     value=value,
                     expected="a measure in measures.csv",
+                    mend="use a measure listed in measures.csv, or add the new measure there with its unit",
                 )
         entity = rec["entity"]
         if entity not in canon:
@@ -885,6 +937,7 @@ def load_identities(
                     field="entity",
                     value=entity,
                     expected="a canonical id or mapped name",
+                    mend="use a canonical id, or a name mapped in data/raw/mappings",
                 )
             entity = hit[0]
         out.append(

@@ -73,21 +73,44 @@ def read_sidecar(path: Path) -> Sidecar:
         raise InputError(
             "raw file has no sidecar",
             file=path,
-            expected=f"a sidecar {side.name} with {', '.join(SIDECAR_FIELDS[:4])} (ccresearch sidecar FILE)",
+            expected=f"a sidecar {side.name} with {', '.join(SIDECAR_FIELDS[:4])}",
+            mend=f"run ccresearch sidecar {path} --origin TEXT --licence TEXT",
         )
     try:
         data = yaml.safe_load(side.read_text(encoding="utf-8")) or {}
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise InputError(f"sidecar is not valid YAML: {exc}", file=side) from exc
+        raise InputError(
+            f"sidecar is not valid YAML: {exc}",
+            file=side,
+            mend="fix the YAML, or delete it and run ccresearch sidecar",
+        ) from exc
     if not isinstance(data, dict):
-        raise InputError("sidecar is not a mapping", file=side, value=data, expected="key: value lines")
+        raise InputError(
+            "sidecar is not a mapping",
+            file=side,
+            value=data,
+            expected="key: value lines",
+            mend="write one 'field: value' per line",
+        )
     for key in SIDECAR_FIELDS[:4]:
         if not str(data.get(key) or "").strip():
-            raise InputError("sidecar lacks a field", file=side, field=key, expected="a non-empty value")
+            raise InputError(
+                "sidecar lacks a field",
+                file=side,
+                field=key,
+                expected="a non-empty value",
+                mend=f"run ccresearch sidecar FILE --{key} TEXT"
+                if key != "sha256"
+                else "run ccresearch sidecar FILE",
+            )
     unknown = sorted(set(data) - set(SIDECAR_FIELDS))
     if unknown:
         raise InputError(
-            "sidecar has unknown fields", file=side, value=unknown, expected=list(SIDECAR_FIELDS)
+            "sidecar has unknown fields",
+            file=side,
+            value=unknown,
+            expected=list(SIDECAR_FIELDS),
+            mend="remove or rename the unknown fields",
         )
     return Sidecar(**{k: str(data.get(k) or "") for k in SIDECAR_FIELDS})
 
@@ -103,6 +126,7 @@ def verify(path: Path) -> Sidecar:
             field="sha256",
             value=actual,
             expected=f"{sidecar.sha256} (as recorded in {sidecar_path(path).name})",
+            mend=f"if the change is intended, refresh the sidecar: ccresearch sidecar {path}",
         )
     return sidecar
 
@@ -134,7 +158,12 @@ def verify_all(raw: Path) -> dict[str, Sidecar]:
             continue
         target = side.with_name(side.name[: -len(SIDECAR_SUFFIX)])
         if not target.exists():
-            raise InputError("sidecar without its data file", file=side, expected=f"a file {target.name}")
+            raise InputError(
+                "sidecar without its data file",
+                file=side,
+                expected=f"a file {target.name}",
+                mend="restore the data file, or delete the sidecar",
+            )
     return result
 
 
