@@ -150,6 +150,7 @@ def build(raw: Path | None = None, out: Path | None = None) -> BuildReport:
                 field=f"{c.sbi_key} {c.year}",
                 value=c.corop_sum + (c.unclassified or 0),
                 expected=f"{c.national} within {c.tolerance}",
+                mend="download the CBS table again (ccresearch fetch-cbs), or check the transcription of that year",
             )
         tables = {
             "facts": evidence.facts,
@@ -297,6 +298,7 @@ def check(raw: Path | None = None) -> str:
             field=f"{c.sbi_key} {c.year}",
             value=c.corop_sum + (c.unclassified or 0),
             expected=f"{c.national} within {c.tolerance}",
+            mend="download the CBS table again (ccresearch fetch-cbs), or check the transcription of that year",
         )
     verdicts = evidence.conflicts["verdict"].value_counts().to_dict()
     return (

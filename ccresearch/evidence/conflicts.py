@@ -291,6 +291,7 @@ def noted_conflicts(
                 field="item_b",
                 value=rec["item_b"],
                 expected="two fact ids, two event ids or two person ids",
+                mend="name two items of the same kind",
             )
         if hasattr(a, "event_id"):
             row_out = _date_conflict_row(a, b)
