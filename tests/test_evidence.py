@@ -398,7 +398,13 @@ def test_timeline_has_every_dated_event_in_order(tables: dict[str, pd.DataFrame]
     assert len(line) == len(tables["events"])
     assert line["date_start"].is_monotonic_increasing
     assert line.attrs["filters"]["since_year"] is None
-    assert ev.timeline(tables["events"], tables["sources"], since_year=2010)["date_start"].min().year >= 2008
+    later = ev.timeline(tables["events"], tables["sources"], since_year=2010)
+    years = {
+        s: ev.source_year(d)
+        for s, d in zip(tables["sources"]["source_id"], tables["sources"]["date"], strict=True)
+    }
+    assert len(later) < len(line) and all(years[s] is None or years[s] >= 2010 for s in later["source_id"])
+    assert later.attrs["filters"]["since_year"] == 2010
 
 
 def test_conflict_ledger_is_grouped_by_verdict_with_both_sides(tables: dict[str, pd.DataFrame]) -> None:
