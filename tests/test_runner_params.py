@@ -334,6 +334,7 @@ def test_cli_parameter_options_work_as_in_papermill() -> None:
     assert values["n"] == 6 and values["label"] == "007" and values["note"] == "7"
 
 
+@pytest.mark.slow  # a `ccresearch run` subprocess (it stops at argparse, but the guard cannot know)
 @pytest.mark.parametrize("option", ["-p", "-r"])
 def test_parameter_without_value_gets_one_line_hint(option: str) -> None:
     done = subprocess.run(
