@@ -29,103 +29,6 @@ LANGUAGES = ("nl", "en")
 PAGE = {"nl": "index.html", "en": "index.en.html"}
 SWEEPS_DIR = "_sweeps"
 
-# TODO catalogue: move to ccresearch/report/messages/{nl,en}.yaml (keys index.*, parameter.*, status.*)
-WORDS: dict[str, dict[str, str]] = {
-    "nl": {
-        "index.title": "Rapporten",
-        "index.intro": "{runs} runs van {notebooks} notebook(s). Bijgewerkt {generated}.",
-        "index.other_language": "English version",
-        "index.empty": "Nog geen runs: voer `ccresearch reports` uit.",
-        "index.caption": "Runs van {notebook}",
-        "index.sweeps": "Vergelijkingen van {notebook}",
-        "index.sweep_link": "{what}: {runs} runs, {date}",
-        "index.older_data": "gemaakt met oudere gegevens",
-        "index.older_data_note": "Gemaakt met oudere gegevens: de verwerkte gegevens zijn sindsdien opnieuw "
-        "gebouwd. Voer de run opnieuw uit voor de huidige cijfers.",
-        "index.failure_details": "details van de fout",
-        "col.report": "Rapport",
-        "col.parameters": "Parameters",
-        "col.headline": "Kerncijfers",
-        "col.status": "Status",
-        "col.date": "Datum",
-        "params.defaults": "standaardinstellingen",
-        "status.ok": "geslaagd",
-        "status.cached": "geslaagd",
-        "status.failed": "mislukt",
-        "status.unknown": "onbekend",
-        "value.true": "ja",
-        "value.false": "nee",
-        "value.none": "geen",
-        "value.interval": "{low} tot {high}",
-        "value.missing": "–",
-        "sweep.title": "Vergelijking: {title}",
-        "sweep.intro": "{runs} runs van {notebook}, naast elkaar. Gemaakt {date}. Klik op een kolomkop om "
-        "te sorteren.",
-        "sweep.csv": "deze tabel als CSV",
-        "sweep.back": "Alle rapporten",
-        "sweep.caption": "Runs van deze vergelijking",
-        "sweep.run": "Run",
-        "sweep.interval": "interval",
-        "sweep.sort": "sorteer op {column}",
-        "sweep.fixed": "In elke run: {settings}.",
-    },
-    "en": {
-        "index.title": "Reports",
-        "index.intro": "{runs} run(s) of {notebooks} notebook(s). Updated {generated}.",
-        "index.other_language": "Nederlandse versie",
-        "index.empty": "No runs yet: run `ccresearch reports`.",
-        "index.caption": "Runs of {notebook}",
-        "index.sweeps": "Comparisons of {notebook}",
-        "index.sweep_link": "{what}: {runs} runs, {date}",
-        "index.older_data": "made on older data",
-        "index.older_data_note": "Made on older data: the processed data has been rebuilt since. Run it "
-        "again for the current figures.",
-        "index.failure_details": "failure details",
-        "col.report": "Report",
-        "col.parameters": "Parameters",
-        "col.headline": "Headline figures",
-        "col.status": "Status",
-        "col.date": "Date",
-        "params.defaults": "default settings",
-        "status.ok": "succeeded",
-        "status.cached": "succeeded",
-        "status.failed": "failed",
-        "status.unknown": "unknown",
-        "value.true": "yes",
-        "value.false": "no",
-        "value.none": "none",
-        "value.interval": "{low} to {high}",
-        "value.missing": "–",
-        "sweep.title": "Comparison: {title}",
-        "sweep.intro": "{runs} runs of {notebook}, side by side. Made {date}. Click a column header to sort.",
-        "sweep.csv": "this table as CSV",
-        "sweep.back": "All reports",
-        "sweep.caption": "Runs of this comparison",
-        "sweep.run": "Run",
-        "sweep.interval": "interval",
-        "sweep.sort": "sort by {column}",
-        "sweep.fixed": "In every run: {settings}.",
-    },
-}
-
-# TODO catalogue: parameter labels (keys parameter.<name>)
-PARAMETER_LABELS: dict[str, dict[str, str]] = {
-    "region": {"nl": "regio", "en": "region"},
-    "treated": {"nl": "behandelde regio", "en": "treated region"},
-    "donors": {"nl": "vergelijkingsregio's", "en": "comparison regions"},
-    "sector": {"nl": "sector", "en": "sector"},
-    "outcome": {"nl": "uitkomst", "en": "outcome"},
-    "treatment_year": {"nl": "startjaar van de maatregel", "en": "treatment year"},
-    "start_year": {"nl": "eerste jaar", "en": "first year"},
-    "end_year": {"nl": "laatste jaar", "en": "last year"},
-    "since_year": {"nl": "bronnen vanaf", "en": "sources from"},
-    "deadweight": {"nl": "meeneemeffect", "en": "deadweight"},
-    "displacement": {"nl": "verdringing", "en": "displacement"},
-    "substitution": {"nl": "substitutie", "en": "substitution"},
-    "language": {"nl": "taal", "en": "language"},
-}
-LANGUAGE_NAMES = {"nl": {"nl": "Nederlands", "en": "Engels"}, "en": {"nl": "Dutch", "en": "English"}}
-
 INDEX_CSS = """
 *, *::before, *::after { box-sizing: border-box; }
 body { font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 0; color: #1a1a1a;
@@ -158,9 +61,17 @@ th[aria-sort="descending"] button::after { content: " \\2193"; }
 
 
 def word(key: str, language: str, **values: Any) -> str:
-    """A reader-facing word of the index or summary pages in ``language``, placeholders filled."""
-    template = WORDS.get(language, WORDS["en"]).get(key) or WORDS["en"][key]
-    return template.format(**values) if values else template
+    """A reader-facing word of the index or summary pages (catalogue key ``index.<key>``), placeholders filled."""
+    from ccresearch.report.language import text
+
+    return text(key if key.startswith("index.") else f"index.{key}", language, **values)
+
+
+def word_plain(key: str, language: str) -> str:
+    """A catalogue word by its full key."""
+    from ccresearch.report.language import text
+
+    return text(key, language)
 
 
 def _load(path: Path) -> dict[str, Any] | None:
@@ -279,8 +190,10 @@ def _plain_value(value: Any, language: str) -> str:
 
 def parameter_label(name: str, language: str) -> str:
     """The reader's word for a parameter (``treatment_year`` -> ``startjaar van de maatregel``)."""
-    labels = PARAMETER_LABELS.get(name)
-    return labels[language] if labels and language in labels else name.replace("_", " ")
+    from ccresearch.report.language import has, text
+
+    key = f"parameter.{name}"
+    return text(key, language) if has(key, language) else name.replace("_", " ")
 
 
 def _region_words(code: Any) -> str:
@@ -309,8 +222,8 @@ def parameter_value(name: str, value: Any, language: str) -> str:
         return _region_words(value)
     if name in domains.REGION_LIST_NAMES and isinstance(value, list):
         return ", ".join(_region_words(v) for v in value)
-    if name == "language" and value in LANGUAGE_NAMES:
-        return LANGUAGE_NAMES[value][language]
+    if name == "language" and value in LANGUAGES:
+        return word_plain(f"language_name.{value}", language)
     if isinstance(value, int) and not isinstance(value, bool) and name.endswith("year"):
         return str(value)
     if domains.is_share(name) and isinstance(value, int | float) and not isinstance(value, bool):
@@ -392,7 +305,7 @@ def is_older_data(run: Mapping[str, Any], current_manifest: str) -> bool:
 def _status_cell(run: Mapping[str, Any], language: str, older: bool) -> str:
     esc = html.escape
     status = str(run.get("status", "unknown"))
-    key = f"status.{status}" if f"status.{status}" in WORDS["en"] else "status.unknown"
+    key = f"status.{status}" if status in ("ok", "cached", "failed") else "status.unknown"
     cell = f'<span class="status-{esc(status)}">{esc(word(key, language))}</span>'
     if older:
         cell += f'<br><span class="older">{esc(word("index.older_data", language))}</span>'
