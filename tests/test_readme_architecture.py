@@ -31,7 +31,8 @@ def test_every_module_is_named_in_the_architecture_section() -> None:
     missing = []
     for module in sorted(_modules()):
         package, _, name = module.rpartition("/")
-        row = next((line for line in text.splitlines() if f"`{package}/`" in line), "") if package else text
+        marker = f"`{package}/`" if package else "`ccresearch/`"
+        row = next((line for line in text.splitlines() if marker in line), "")
         if module not in named and f"`{name}`" not in row:
             missing.append(module)
     assert missing == []
@@ -41,4 +42,4 @@ def test_every_package_named_exists() -> None:
     text = _architecture()
     packages = re.findall(r"`([a-z_]+(?:/[a-z_]+)*)/`", text)
     assert packages, "the section names no package"
-    assert [p for p in packages if not (PACKAGE_DIR / p).is_dir()] == []
+    assert [p for p in packages if p != "ccresearch" and not (PACKAGE_DIR / p).is_dir()] == []
