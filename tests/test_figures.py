@@ -171,10 +171,13 @@ def test_fields_are_floats_and_interval_is_frozen_and_hashable() -> None:
 
 def test_helpers_exact_between_width_contains_overlaps_scale() -> None:
     assert Interval.exact(5).is_exact and Interval.exact(5).width == 0
-    assert Interval.between(30, 40) == Interval(30, 35, 40)
+    # no midpoint is invented: between() without a value has none
+    assert Interval.between(30, 40) == Interval(30, None, 40)
+    assert Interval.between(30, 40).value is None and not Interval.between(30, 40).has_value
     assert Interval.between(1, INF, value=2).width == INF
+    assert Interval.between(1, INF).value is None
     with pytest.raises(ValueError):
-        Interval.between(1, INF)
+        Interval(INF, None, INF)
     iv = Interval(153, 170, 187)
     assert not iv.is_exact
     assert iv.width == 34
@@ -198,3 +201,36 @@ def test_display_shows_exact_values_plainly_and_bounds_in_brackets() -> None:
     assert str(Interval(1.8e6, 1.8e6, INF)) == "1800000 [1800000, ∞]"
     assert f"{Interval(153, 170, 187.5):.1f}" == "170.0 [153.0, 187.5]"
     assert Interval(-INF, 0.999, 1).fmt(".1%") == "99.9% [-∞, 100.0%]"
+
+
+# intervals without a value: a range or a vague magnitude states no point
+
+
+@pytest.mark.parametrize("symbol", ["+", "-", "*"])
+@given(a=interval_with_point(), b=interval_with_point())
+def test_an_operand_without_a_value_gives_a_result_without_one(
+    symbol: str, a: tuple[Interval, float], b: tuple[Interval, float]
+) -> None:
+    (ia, xa), (ib, xb) = a, b
+    vague = Interval(ia.low, None, ia.high)
+    result = _OPS[symbol](vague, ib)
+    assert result.value is None
+    assert _OPS[symbol](ib, vague).value is None
+    exact = _OPS[symbol](ia, ib)
+    assert (result.low, result.high) == (exact.low, exact.high)  # the bounds are unchanged
+    point = _OPS[symbol](xa, xb)
+    assert result.low <= point <= result.high or math.isclose(point, result.low) or math.isclose(
+        point, result.high
+    )
+
+
+def test_interval_without_value_sums_divides_and_displays_its_bounds() -> None:
+    tens = Interval(20, None, 90)
+    assert interval_sum([tens, Interval.exact(10)]) == Interval(30, None, 100)
+    assert interval_sum([Interval.exact(1), 2]).value == 3
+    assert (tens / 2) == Interval(10, None, 45)
+    assert (-tens) == Interval(-90, None, -20)
+    assert str(tens) == "[20, 90]" and f"{tens:.1f}" == "[20.0, 90.0]"
+    assert not tens.is_exact and tens.overlaps(Interval.exact(50)) and tens.contains(Interval(30, None, 40))
+    with pytest.raises(ValueError):
+        Interval(90, None, 20)

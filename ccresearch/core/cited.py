@@ -14,8 +14,10 @@ if TYPE_CHECKING:
 
 
 def interval_of(fact: pd.Series | Any) -> Interval:
-    """The interval a fact row stands for (its ``low``, ``value`` and ``high``)."""
-    return Interval(float(fact["low"]), float(fact["value"]), float(fact["high"]))
+    """The interval a fact row stands for (its ``low``, ``value`` and ``high``; a missing value stays None)."""
+    value = fact["value"]
+    point = None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
+    return Interval(float(fact["low"]), point, float(fact["high"]))
 
 
 def _merge(*groups: Iterable[str]) -> tuple[str, ...]:
@@ -74,8 +76,8 @@ class Cited:
         return self.interval.low
 
     @property
-    def value(self) -> float:
-        """The value computed from the stated figures."""
+    def value(self) -> float | None:
+        """The value computed from the stated figures; None when an input states no point value."""
         return self.interval.value
 
     @property

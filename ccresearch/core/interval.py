@@ -6,8 +6,11 @@ the bounds, so a cost per participant computed from two qualified figures says h
 
 Conventions:
 
-- ``low <= value <= high`` always; ``value`` (the stated or central figure) is finite, an unbounded side is
+- ``low <= value <= high`` always; ``value`` (the stated figure) is finite, an unbounded side is
   ``math.inf`` / ``-math.inf``. ``low`` is never ``+inf`` and ``high`` never ``-inf``.
+- ``value`` is ``None`` when the source states no point: a range (``30-40``, ``zes tot tien``) or a vague
+  magnitude (``tientallen``) is only its bounds, and no midpoint is invented. Arithmetic keeps ``None``: a
+  result computed from any operand without a value has no value either (its bounds are still exact).
 - ``+``, ``-``, ``*`` and ``/`` take an Interval or a plain number on either side and return the smallest
   interval that holds every result of the operation on points of the operands (the min and max over the corner
   results), for intervals of any sign.
@@ -21,7 +24,7 @@ Conventions:
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from numbers import Real
@@ -63,18 +66,26 @@ class Interval:
     """
 
     low: float
-    value: float
+    value: float | None
     high: float
 
     def __post_init__(self) -> None:
         for name in ("low", "value", "high"):
             x = getattr(self, name)
+            if name == "value" and x is None:
+                continue
             if isinstance(x, bool) or not isinstance(x, Real | Decimal):
                 raise TypeError(f"Interval.{name} must be a real number, got {x!r}")
             x = float(x)
             if math.isnan(x):
                 raise ValueError(f"Interval.{name} is NaN")
             object.__setattr__(self, name, x)
+        if self.low > self.high:
+            raise ValueError(f"Interval needs low <= high, got low={self.low}, high={self.high}")
+        if math.isinf(self.low) and self.low > 0 or math.isinf(self.high) and self.high < 0:
+            raise ValueError(f"Interval bounds point the wrong way: low={self.low}, high={self.high}")
+        if self.value is None:
+            return
         if math.isinf(self.value):
             raise ValueError(f"Interval.value must be finite, got {self.value}")
         if not self.low <= self.value <= self.high:
@@ -90,12 +101,13 @@ class Interval:
 
     @classmethod
     def between(cls, low: float, high: float, value: float | None = None) -> Interval:
-        """An interval from its bounds; ``value`` defaults to the midpoint (bounds must then be finite)."""
-        if value is None:
-            if math.isinf(low) or math.isinf(high):
-                raise ValueError("Interval.between needs a value when a bound is infinite")
-            value = low + (high - low) / 2
+        """An interval from its bounds; without ``value`` it has none (no midpoint is invented)."""
         return cls(low, value, high)
+
+    @property
+    def has_value(self) -> bool:
+        """True when the interval carries a stated point value."""
+        return self.value is not None
 
     # properties ----------------------------------------------------------------------------------------------
     @property
@@ -106,7 +118,7 @@ class Interval:
     @property
     def is_exact(self) -> bool:
         """True when low, value and high are the same number."""
-        return self.low == self.value == self.high
+        return self.value is not None and self.low == self.value == self.high
 
     def contains(self, x: float | Interval) -> bool:
         """True when the number (or every point of the interval) ``x`` lies within the bounds."""
@@ -127,7 +139,7 @@ class Interval:
 
     # arithmetic ----------------------------------------------------------------------------------------------
     def __neg__(self) -> Interval:
-        return Interval(-self.high, -self.value, -self.low)
+        return Interval(-self.high, None if self.value is None else -self.value, -self.low)
 
     def __pos__(self) -> Interval:
         return self
@@ -136,7 +148,7 @@ class Interval:
         o = _coerce(other)
         if o is None:
             return NotImplemented
-        return Interval(self.low + o.low, self.value + o.value, self.high + o.high)
+        return Interval(self.low + o.low, _op(self.value, o.value, float.__add__), self.high + o.high)
 
     __radd__ = __add__
 
@@ -144,7 +156,7 @@ class Interval:
         o = _coerce(other)
         if o is None:
             return NotImplemented
-        return Interval(self.low - o.high, self.value - o.value, self.high - o.low)
+        return Interval(self.low - o.high, _op(self.value, o.value, float.__sub__), self.high - o.low)
 
     def __rsub__(self, other: Interval | float) -> Interval:
         o = _coerce(other)
@@ -157,7 +169,7 @@ class Interval:
         if o is None:
             return NotImplemented
         corners = [_mul(a, b) for a in (self.low, self.high) for b in (o.low, o.high)]
-        return Interval(min(corners), _mul(self.value, o.value), max(corners))
+        return Interval(min(corners), _op(self.value, o.value, _mul), max(corners))
 
     __rmul__ = __mul__
 
@@ -171,7 +183,7 @@ class Interval:
                 "so the quotient is unbounded"
             )
         corners = [_div(a, b) for a in (self.low, self.high) for b in (o.low, o.high)]
-        return Interval(min(corners), self.value / o.value, max(corners))
+        return Interval(min(corners), _op(self.value, o.value, float.__truediv__), max(corners))
 
     def __rtruediv__(self, other: Interval | float) -> Interval:
         o = _coerce(other)
@@ -181,9 +193,12 @@ class Interval:
 
     # display -------------------------------------------------------------------------------------------------
     def fmt(self, spec: str = "") -> str:
-        """Readable text: ``'800'`` when exact, else ``'800 [0, 800]'``; ``spec`` formats each number."""
+        """Readable text: ``'800'`` when exact, ``'800 [0, 800]'`` with bounds, ``'[30, 40]'`` without a value;
+        ``spec`` formats each number."""
         if self.is_exact:
-            return _num(self.value, spec)
+            return _num(self.value, spec)  # type: ignore[arg-type]
+        if self.value is None:
+            return f"[{_num(self.low, spec)}, {_num(self.high, spec)}]"
         return f"{_num(self.value, spec)} [{_num(self.low, spec)}, {_num(self.high, spec)}]"
 
     def __format__(self, spec: str) -> str:
@@ -191,6 +206,13 @@ class Interval:
 
     def __str__(self) -> str:
         return self.fmt()
+
+
+def _op(a: float | None, b: float | None, op: Callable[[float, float], float]) -> float | None:
+    """A value computed from two values; None when either has none."""
+    if a is None or b is None:
+        return None
+    return op(float(a), float(b))
 
 
 def _coerce(other: object) -> Interval | None:
@@ -203,15 +225,20 @@ def _coerce(other: object) -> Interval | None:
 
 
 def interval_sum(items: Iterable[Interval | float]) -> Interval:
-    """Sum of intervals (or numbers), bound by bound with ``math.fsum``; the empty sum is exactly 0."""
+    """Sum of intervals (or numbers), bound by bound with ``math.fsum``; the empty sum is exactly 0; without
+    a value when any item has none."""
     lows: list[float] = []
     values: list[float] = []
+    no_value = False
     highs: list[float] = []
     for item in items:
         iv = _coerce(item)
         if iv is None:
             raise TypeError(f"interval_sum needs Intervals or numbers, got {item!r}")
         lows.append(iv.low)
-        values.append(iv.value)
+        if iv.value is None:
+            no_value = True
+        else:
+            values.append(iv.value)
         highs.append(iv.high)
-    return Interval(math.fsum(lows), math.fsum(values), math.fsum(highs))
+    return Interval(math.fsum(lows), None if no_value else math.fsum(values), math.fsum(highs))

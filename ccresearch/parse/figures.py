@@ -22,12 +22,13 @@ Policies (what a qualifier means):
   imprecision. It is a parameter, not a finding: analyses should vary it in their robustness section.
 - An approximate qualifier combined with a bound (``naar schatting ruim 500``) keeps the bound.
 - **Range** (``zes tot tien``, ``30-40``, ``30 – 40``, ``een tot twee``, ``tussen 30 en 40``, ``twee of
-  drie``, ``40%-50%``, ``€5.000-€6.000``): low and high as stated, value the midpoint. A unit written on one
+  drie``, ``40%-50%``, ``€5.000-€6.000``): low and high as stated, **no value** (``value`` is None: the source
+  states no point, and a midpoint would be invented). A unit written on one
   number only (``40-50%``, ``40%-50``) holds for both; two different units (``40%-50 euro``) raise. With an
   approximate qualifier (``zo'n zes tot tien``) the range is widened by the tolerance on both sides. A bound
   qualifier with a range is refused (it is unclear).
 - **Collective words** are vague magnitudes, not numbers: ``tientallen`` (tens) -> [20, 90], ``honderden`` ->
-  [200, 900], ``duizenden`` -> [2.000, 9.000] and so on, value the midpoint, qualifier ``approximate``: "two to
+  [200, 900], ``duizenden`` -> [2.000, 9.000] and so on, **no value**, qualifier ``approximate``: "two to
   nine times the unit" is how the words read; a source that says ``tientallen`` gave no more precision.
   ``een paar``, ``enkele``, ``diverse`` are not figures and raise.
 - **Shares** are fractions: ``99,9%`` -> 0.999, ``80 procent`` -> 0.8, ``zeven op de tien`` -> 0.7. A lower
@@ -128,8 +129,8 @@ class Figure:
         return self.interval.low
 
     @property
-    def value(self) -> float:
-        """The stated (or central) value."""
+    def value(self) -> float | None:
+        """The stated value; None for a range or a vague magnitude (no point stated)."""
         return self.interval.value
 
     @property
@@ -712,16 +713,16 @@ class _FigureParser:
             if lo > hi:
                 raise self.fail(f"a range whose first number is larger than the second ({lo} > {hi})")
             lo, hi = float(lo / share), float(hi / share)
-            mid = float((Decimal(lo) + Decimal(hi)) / 2)
-            mid = min(max(mid, lo), hi)
+            # a range states no point: the interval has no value (no midpoint is invented)
             if "approx" in families:
-                return Figure(self.text, _widen(lo, mid, hi, tolerance), "range", unit, per)
-            return Figure(self.text, Interval(lo, mid, hi), "range", unit, per)
+                return Figure(self.text, _widen(lo, None, hi, tolerance), "range", unit, per)
+            return Figure(self.text, Interval(lo, None, hi), "range", unit, per)
         if first.kind == "collective":
             if families & {"lower", "upper"}:
                 raise self.fail(f"a lower- or upper-bound qualifier before the vague word '{first.raw}'")
-            lo, mid, hi = (float(v / share) for v in (first.low, first.value, first.high))
-            return Figure(self.text, Interval(lo, mid, hi), "approximate", unit, per)
+            lo, hi = (float(v / share) for v in (first.low, first.high))
+            # a vague magnitude states no point: only its bounds
+            return Figure(self.text, Interval(lo, None, hi), "approximate", unit, per)
         x = float(first.value / share)
         if "lower" in families:
             return Figure(self.text, Interval(x, x, math.inf), "lower_bound", unit, per)
@@ -732,7 +733,7 @@ class _FigureParser:
         return Figure(self.text, Interval.exact(x), "exact", unit, per)
 
 
-def _widen(lo: float, mid: float, hi: float, tolerance: float) -> Interval:
+def _widen(lo: float, mid: float | None, hi: float, tolerance: float) -> Interval:
     return Interval(max(0.0, lo * (1 - tolerance)), mid, hi * (1 + tolerance))
 
 
