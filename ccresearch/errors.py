@@ -7,7 +7,7 @@ from typing import Any
 
 
 class InputError(Exception):
-    """Bad input: names the file, row, field, the value found and what was expected.
+    """Bad input: names the file, row, field, the value found, what was expected and (``mend``) how to mend it.
 
     Every part is optional, so the same error serves files, parameters and single values.
     The command line turns it into exit status 2.
@@ -22,6 +22,7 @@ class InputError(Exception):
         field: str | None = None,
         value: Any = None,
         expected: str | None = None,
+        mend: str | None = None,
     ) -> None:
         self.problem = problem
         self.file = str(file) if file is not None else None
@@ -29,6 +30,7 @@ class InputError(Exception):
         self.field = field
         self.value = value
         self.expected = expected
+        self.mend = mend
         super().__init__(self.describe())
 
     def describe(self) -> str:
@@ -45,6 +47,8 @@ class InputError(Exception):
             text += f"; found {self.value!r}"
         if self.expected is not None:
             text += f"; expected {self.expected}"
+        if self.mend is not None:
+            text += f"; to mend: {self.mend}"
         return text
 
 

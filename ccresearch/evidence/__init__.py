@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from ccresearch.evidence.conflicts import find_conflicts, noted_conflicts
 from ccresearch.evidence.coverage import coverage
 from ccresearch.evidence.tables import (
+    load_event_kinds,
     load_events,
     load_facts,
     load_identities,

@@ -1,4 +1,19 @@
-"""Where sources (or one source with itself) disagree: figures, sums, dates, and conflicts noted by hand."""
+"""The conflict ledger: where sources (or one source with itself) disagree, with a kind, a verdict and a reason.
+
+Every row has a ``kind`` (what disagrees) and a ``verdict`` (what the disagreement amounts to):
+
+- kinds: ``values`` (two figures on the same entity, measure, region and period), ``sum`` (a total and the sum
+  of its parts, see ``mappings/identities.csv``), ``dates`` (one event dated twice), ``names`` and ``scope``
+  (only noted by hand: the build cannot see that two names or two definitions differ);
+- verdicts: ``incompatible`` (the intervals, or the date spans, share no point), ``compatible`` (the stated
+  values differ but lie within each other's qualifier intervals), ``same_term`` (one term written two ways) and
+  ``different_scope`` (the figures count different things). The build decides the first two from the intervals;
+  a researcher decides the last two in ``noted_conflicts.csv``.
+
+A noted row that names the same two items as a detected conflict overrides its kind, verdict and reason (the
+row keeps ``detected`` True and gets the ``note_id``). Every row keeps both figures. ``conflict_id`` is built
+from the two item ids (``f004-04/f004-05+f004-06``), so it does not change when other conflicts come or go.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +22,10 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ccresearch.core.cited import interval_of
 from ccresearch.core.interval import Interval
 from ccresearch.errors import InputError
-from ccresearch.evidence.tables import NOTED_COLUMNS, _require, _rows, _unique
+from ccresearch.evidence.tables import CONFLICT_KINDS, NOTED_COLUMNS, VERDICTS, _require, _rows, _unique
 from ccresearch.sources.csvfile import read_csv_checked
 
 if TYPE_CHECKING:
@@ -19,6 +35,8 @@ if TYPE_CHECKING:
 CONFLICT_COLUMNS = [
     "conflict_id",
     "kind",
+    "verdict",
+    "reason",
     "entity",
     "entity_name",
     "measure",
@@ -39,25 +57,36 @@ CONFLICT_COLUMNS = [
     "period_b",
     "same_source",
     "intervals_overlap",
-    "explanation",
+    "detected",
+    "note_id",
 ]
 
 
 def _periods_overlap(a: Any, b: Any) -> bool:
+    """Both periods known and sharing a day (a cumulative count with an open start runs from the beginning)."""
     import pandas as pd
 
-    if any(pd.isna(x) for x in (a.period_start, a.period_end, b.period_start, b.period_end)):
+    if any(pd.isna(x) for x in (a.period_end, b.period_end)):
         return False
-    return a.period_start <= b.period_end and b.period_start <= a.period_end
+    a_start = a.period_start if not pd.isna(a.period_start) else pd.Timestamp.min
+    b_start = b.period_start if not pd.isna(b.period_start) else pd.Timestamp.min
+    return a_start <= b.period_end and b_start <= a.period_end
 
 
 def _period_text(r: Any) -> str:
     import pandas as pd
 
-    if pd.isna(r.period_start):
+    if pd.isna(r.period_end):
         return "undated"
-    s, e = r.period_start.date().isoformat(), r.period_end.date().isoformat()
+    e = r.period_end.date().isoformat()
+    if pd.isna(r.period_start):
+        return f"..{e}"
+    s = r.period_start.date().isoformat()
     return s if s == e else f"{s}..{e}"
+
+
+def _fmt(iv: Interval) -> str:
+    return iv.fmt(",.6g")
 
 
 def find_conflicts(
@@ -66,16 +95,13 @@ def find_conflicts(
     events: pd.DataFrame | None = None,
     noted: list[dict[str, Any]] | None = None,
 ) -> pd.DataFrame:
-    """Pairs of figures on the same entity, measure, region and overlapping period whose intervals do not
-    overlap (``kind='disagreement'``); accounting identities whose stated values do not add up
-    (``kind='identity'``, with ``intervals_overlap`` telling whether the qualifiers could absorb it); and the
-    same event of the same entity dated differently by two sources (``kind='date'``); plus the conflicts a
-    researcher recorded by hand (``kind='noted'``, see :func:`noted_conflicts`)."""
+    """The conflict ledger (see the module docstring): detected value, sum and date conflicts, with the noted
+    rows from :func:`noted_conflicts` overriding or adding to them."""
     import pandas as pd
 
     from ccresearch.core.interval import interval_sum
 
-    rows: list[dict[str, Any]] = list(noted or [])
+    rows: list[dict[str, Any]] = []
     if events is not None and len(events):
         for _, group in events.groupby(["entity", "event"], sort=True):
             for a, b in itertools.combinations(list(group.itertuples(index=False)), 2):
@@ -88,10 +114,21 @@ def find_conflicts(
         for a, b in itertools.combinations(recs, 2):
             if not _periods_overlap(a, b):
                 continue
-            ia, ib = Interval(a.low, a.value, a.high), Interval(b.low, b.value, b.high)
-            if ia.overlaps(ib):
-                continue
-            rows.append(_conflict_row("disagreement", a, b, a.fact_id, b.fact_id, ia, ib, False, ""))
+            ia, ib = interval_of(a._asdict()), interval_of(b._asdict())
+            overlap = ia.overlaps(ib)
+            if overlap and (ia.value is None or ib.value is None or math.isclose(ia.value, ib.value)):
+                continue  # no stated disagreement
+            verdict = "compatible" if overlap else "incompatible"
+            reason = (
+                f"{a.source_id} says {a.value_text} ({_fmt(ia)}), {b.source_id} says {b.value_text} "
+                f"({_fmt(ib)}): "
+                + (
+                    "the stated values differ, but each lies within the other's interval"
+                    if overlap
+                    else "the intervals share no value"
+                )
+            )
+            rows.append(_conflict_row("values", verdict, reason, a, b, a.fact_id, b.fact_id, ia, ib, overlap))
     for ident in identities or []:
         sub = facts[facts["entity"] == ident["entity"]]
         for _, per_source in sub.groupby("source_id", sort=True):
@@ -108,47 +145,60 @@ def find_conflicts(
                         break
                     parts.append(cands[0])
                 else:
-                    it = Interval(total.low, total.value, total.high)
-                    ip = interval_sum(Interval(p.low, p.value, p.high) for p in parts)
-                    if math.isclose(it.value, ip.value, rel_tol=1e-9):
-                        continue
+                    it = interval_of(total._asdict())
+                    ip = interval_sum(interval_of(p._asdict()) for p in parts)
+                    overlap = it.overlaps(ip)
+                    if it.value is not None and ip.value is not None:
+                        if math.isclose(it.value, ip.value, rel_tol=1e-9):
+                            continue
+                    elif overlap:
+                        continue  # a vague side: nothing stated disagrees
                     texts = " + ".join(p.value_text for p in parts)
                     pseudo = parts[0]._replace(
                         fact_id="+".join(p.fact_id for p in parts),
                         value_text=texts,
                         measure=" + ".join(ident["parts"]),
                     )
-                    explanation = (
-                        f"{ident['identity_id']}: {ident['total']} = {' + '.join(ident['parts'])}; "
-                        f"stated {it.value:g} vs parts {ip.value:g}"
+                    verdict = "compatible" if overlap else "incompatible"
+                    reason = (
+                        f"{ident['identity_id']}: {ident['total']} = {' + '.join(ident['parts'])}; stated "
+                        f"{total.value_text} ({_fmt(it)}) vs parts {texts} ({_fmt(ip)}): "
                         + (
-                            " (within the qualifiers' intervals)"
-                            if it.overlaps(ip)
-                            else " (outside the intervals)"
+                            "the parts do not add up to the stated total, but within the qualifiers' intervals"
+                            if overlap
+                            else "the parts do not add up, even within the qualifiers' intervals"
                         )
                     )
                     rows.append(
                         _conflict_row(
-                            "identity",
-                            total,
-                            pseudo,
-                            total.fact_id,
-                            pseudo.fact_id,
-                            it,
-                            ip,
-                            it.overlaps(ip),
-                            explanation,
+                            "sum", verdict, reason, total, pseudo, total.fact_id, pseudo.fact_id, it, ip, overlap
                         )
                     )
+    by_pair = {frozenset((r["fact_id_a"], r["fact_id_b"])): r for r in rows}
+    for note in noted or []:
+        pair = frozenset((note["fact_id_a"], note["fact_id_b"]))
+        hit = by_pair.get(pair)
+        if hit is not None:
+            hit.update(kind=note["kind"], verdict=note["verdict"], reason=note["reason"], note_id=note["note_id"])
+        else:
+            rows.append(note)
+            by_pair[pair] = note
+    for r in rows:
+        r["conflict_id"] = f"{r['fact_id_a']}/{r['fact_id_b']}"
     frame = pd.DataFrame.from_records(rows, columns=CONFLICT_COLUMNS)
-    frame = frame.sort_values(["kind", "entity", "measure", "fact_id_a", "fact_id_b"]).reset_index(drop=True)
-    frame["conflict_id"] = [f"c{i + 1:03d}" for i in range(len(frame))]
+    order = {v: i for i, v in enumerate(VERDICTS)}
+    frame = (
+        frame.assign(_v=frame["verdict"].map(order))
+        .sort_values(["_v", "kind", "conflict_id"])
+        .drop(columns="_v")
+        .reset_index(drop=True)
+    )
     return frame
 
 
 def noted_conflicts(raw: Path, facts: pd.DataFrame, events: pd.DataFrame) -> list[dict[str, Any]]:
-    """Conflicts a researcher recorded by hand in ``noted_conflicts.csv`` (kind ``noted``): two facts or events,
-    named by id, that disagree in a way the build cannot see (different periods, definitions or wording)."""
+    """Conflicts a researcher recorded in ``noted_conflicts.csv``: two facts or events named by id, the kind of
+    disagreement, the verdict and the reason in words (``explanation``)."""
     path = raw / "noted_conflicts.csv"
     if not path.exists():
         return []
@@ -158,29 +208,52 @@ def noted_conflicts(raw: Path, facts: pd.DataFrame, events: pd.DataFrame) -> lis
     dated = {r.event_id: r for r in events.itertuples(index=False)}
     rows = []
     for row, rec in _rows(frame):
+        where = {"file": path, "row": row}
         items = []
         for column in ("item_a", "item_b"):
             item = by_id.get(rec[column]) or dated.get(rec[column])
             if item is None:
                 raise InputError(
                     "unknown fact or event",
-                    file=path,
-                    row=row,
+                    **where,
                     field=column,
                     value=rec[column],
                     expected="a fact_id in data/raw/facts or an event_id in events.csv",
+                    mend="correct the id, or add the fact or event first",
                 )
             items.append(item)
+        for column, allowed in (("kind", CONFLICT_KINDS), ("verdict", VERDICTS)):
+            if rec[column] not in allowed:
+                raise InputError(
+                    f"unknown conflict {column}",
+                    **where,
+                    field=column,
+                    value=rec[column],
+                    expected=" | ".join(allowed),
+                    mend="see data/raw/README.md (noted conflicts) for what each one means",
+                )
         explanation = _require(
-            rec["explanation"], file=path, row=row, field="explanation", expected="why they disagree"
+            rec["explanation"], **where, field="explanation", expected="the reason in words"
         )
         a, b = items
-        if hasattr(a, "event_id") or hasattr(b, "event_id"):
+        if hasattr(a, "event_id") != hasattr(b, "event_id"):
+            raise InputError(
+                "a noted conflict pairs a fact with an event",
+                **where,
+                field="item_b",
+                value=rec["item_b"],
+                expected="two fact ids or two event ids",
+            )
+        if hasattr(a, "event_id"):
             row_out = _date_conflict_row(a, b)
         else:
-            ia, ib = (Interval(x.low, x.value, x.high) for x in (a, b))
-            row_out = _conflict_row("noted", a, b, a.fact_id, b.fact_id, ia, ib, ia.overlaps(ib), explanation)
-        row_out.update(kind="noted", explanation=f"{rec['note_id']}: {explanation}")
+            ia, ib = interval_of(a._asdict()), interval_of(b._asdict())
+            row_out = _conflict_row(
+                rec["kind"], rec["verdict"], explanation, a, b, a.fact_id, b.fact_id, ia, ib, ia.overlaps(ib)
+            )
+        row_out.update(
+            kind=rec["kind"], verdict=rec["verdict"], reason=explanation, detected=False, note_id=rec["note_id"]
+        )
         rows.append(row_out)
     return rows
 
@@ -190,10 +263,14 @@ def _date_conflict_row(a: Any, b: Any) -> dict[str, Any]:
         s, e = r.date_start.date().isoformat(), r.date_end.date().isoformat()
         return s if s == e else f"{s}..{e}"
 
+    overlap = bool(a.date_start <= b.date_end and b.date_start <= a.date_end)
     nan = float("nan")
     return {
         "conflict_id": "",
-        "kind": "date",
+        "kind": "dates",
+        "verdict": "compatible" if overlap else "incompatible",
+        "reason": f"{a.source_id} dates {a.event} {a.date_text!r} ({span(a)}), {b.source_id} "
+        f"{b.date_text!r} ({span(b)}): " + ("the spans overlap" if overlap else "the dates share no day"),
         "entity": a.entity,
         "entity_name": a.entity_name,
         "measure": a.event,
@@ -213,19 +290,33 @@ def _date_conflict_row(a: Any, b: Any) -> dict[str, Any]:
         "high_b": nan,
         "period_b": span(b),
         "same_source": a.source_id == b.source_id,
-        "intervals_overlap": False,
-        "explanation": f"{a.source_id} dates {a.event} {span(a)}, {b.source_id} {span(b)}",
+        "intervals_overlap": overlap,
+        "detected": True,
+        "note_id": None,
     }
 
 
+def _nan_if_none(x: float | None) -> float:
+    return float("nan") if x is None else x
+
+
 def _conflict_row(
-    kind: str, a: Any, b: Any, fa: str, fb: str, ia: Any, ib: Any, overlap: bool, explanation: str
+    kind: str,
+    verdict: str,
+    reason: str,
+    a: Any,
+    b: Any,
+    fa: str,
+    fb: str,
+    ia: Interval,
+    ib: Interval,
+    overlap: bool,
 ) -> dict[str, Any]:
-    if not explanation:
-        explanation = f"{a.source_id} says {a.value_text}, {b.source_id} says {b.value_text}"
     return {
         "conflict_id": "",
         "kind": kind,
+        "verdict": verdict,
+        "reason": reason,
         "entity": a.entity,
         "entity_name": a.entity_name,
         "measure": a.measure,
@@ -234,17 +325,18 @@ def _conflict_row(
         "source_id_a": a.source_id,
         "value_text_a": a.value_text,
         "low_a": ia.low,
-        "value_a": ia.value,
+        "value_a": _nan_if_none(ia.value),
         "high_a": ia.high,
         "period_a": _period_text(a),
         "fact_id_b": fb,
         "source_id_b": b.source_id,
         "value_text_b": b.value_text,
         "low_b": ib.low,
-        "value_b": ib.value,
+        "value_b": _nan_if_none(ib.value),
         "high_b": ib.high,
         "period_b": _period_text(b),
         "same_source": a.source_id == b.source_id,
         "intervals_overlap": overlap,
-        "explanation": explanation,
+        "detected": True,
+        "note_id": None,
     }

@@ -10,6 +10,8 @@ is dropped silently.
 from __future__ import annotations
 
 import datetime as dt
+import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -42,13 +44,19 @@ FACT_COLUMNS = [
     "period_text",
     "period_start",
     "period_end",
+    "period_kind",
     "region",
     "note",
 ]
-MEASURE_COLUMNS = ["measure", "unit", "kind", "description"]
+# what a fact's period is: a count at a date, over a period, up to a date, or a value to reach by a date
+PERIOD_KINDS = ("stock", "flow", "cumulative", "target")
+MEASURE_COLUMNS = ["measure", "unit", "kind", "min", "max", "description"]
+EVENT_KIND_COLUMNS = ["event_kind", "description"]
 MAPPING_COLUMNS = ["name_as_written", "canonical_id", "canonical_name", "note"]
 ENTITY_MAPPINGS = ("organisations", "programmes", "sectors")
-NOTED_COLUMNS = ["note_id", "item_a", "item_b", "explanation"]
+NOTED_COLUMNS = ["note_id", "item_a", "item_b", "kind", "verdict", "explanation"]
+CONFLICT_KINDS = ("values", "sum", "dates", "names", "scope")
+VERDICTS = ("incompatible", "compatible", "same_term", "different_scope")
 EVENT_COLUMNS = [
     "event_id",
     "source_id",
@@ -87,6 +95,7 @@ OUTPUT_FACT_COLUMNS = [
     "per",
     "period_start",
     "period_end",
+    "period_kind",
     "period_text",
     "region_code",
     "note",
@@ -206,7 +215,57 @@ def load_measures(raw: Path) -> dict[str, dict[str, str]]:
     path = raw / "measures.csv"
     frame = read_csv_checked(path, required=MEASURE_COLUMNS, allowed=MEASURE_COLUMNS)
     _unique(frame, "measure", file=path)
-    return {rec["measure"]: rec for _, rec in _rows(frame)}
+    out: dict[str, dict[str, Any]] = {}
+    for row, rec in _rows(frame):
+        bounds = {}
+        for name, default in (("min", -math.inf), ("max", math.inf)):
+            text = rec[name]
+            try:
+                bounds[name] = float(text) if text else default
+            except ValueError:
+                raise InputError(
+                    "not a number",
+                    file=path,
+                    row=row,
+                    field=name,
+                    value=text,
+                    expected="a plain number such as 0 or 1900, or empty for no bound",
+                    mend=f"write the plausible {name}imum of {rec['measure']} as digits, or leave it empty",
+                ) from None
+            if math.isnan(bounds[name]):
+                raise InputError("not a number", file=path, row=row, field=name, value=text)
+        if bounds["min"] > bounds["max"]:
+            raise InputError(
+                "minimum above maximum",
+                file=path,
+                row=row,
+                field="min",
+                value=rec["min"],
+                expected=f"a number <= max ({rec['max']})",
+                mend="swap min and max",
+            )
+        out[rec["measure"]] = {**rec, "min_value": bounds["min"], "max_value": bounds["max"]}
+    return out
+
+
+def load_event_kinds(raw: Path) -> dict[str, str]:
+    """The closed list of event kinds (``event_kinds.csv``): kind -> description."""
+    path = raw / "event_kinds.csv"
+    if not path.exists():
+        raise InputError(
+            "event kinds file missing",
+            file=path,
+            expected=f"columns {EVENT_KIND_COLUMNS}",
+            mend="create data/raw/event_kinds.csv with one row per kind used in events.csv",
+        )
+    frame = read_csv_checked(path, required=EVENT_KIND_COLUMNS, allowed=EVENT_KIND_COLUMNS)
+    _unique(frame, "event_kind", file=path)
+    out = {}
+    for row, rec in _rows(frame):
+        _require(rec["event_kind"], file=path, row=row, field="event_kind", expected="a snake_case kind")
+        _require(rec["description"], file=path, row=row, field="description", expected="what the kind means")
+        out[rec["event_kind"]] = rec["description"]
+    return out
 
 
 def load_mappings(raw: Path) -> tuple[dict[str, Mapping], Mapping]:
@@ -351,7 +410,7 @@ def load_facts(
                     value=rec["unit"],
                     expected=f"a unit that fits '{rec['value_text']}'",
                 )
-            if figure.interval.low < 0 or figure.interval.value < 0:
+            if figure.interval.low < 0 or (figure.interval.value or 0) < 0:
                 raise InputError(
                     "negative figure",
                     **where,
@@ -359,7 +418,19 @@ def load_facts(
                     value=rec["value_text"],
                     expected="a count or amount >= 0",
                 )
-            start, end = _period(rec, source, where)
+            _check_range(figure.interval, measure, rec, where)
+            kind = rec["period_kind"]
+            if kind not in PERIOD_KINDS:
+                raise InputError(
+                    "unknown period kind",
+                    **where,
+                    field="period_kind",
+                    value=kind,
+                    expected=" | ".join(PERIOD_KINDS),
+                    mend="stock = a count at a date, flow = over a period, cumulative = a count up to a date, "
+                    "target = a value to reach by a date",
+                )
+            start, end = _period(rec, source, where, kind)
             records.append(
                 {
                     "fact_id": rec["fact_id"],
@@ -369,7 +440,7 @@ def load_facts(
                     "entity_kind": hit[2],
                     "measure": rec["measure"],
                     "value_text": rec["value_text"],
-                    "value": figure.interval.value,
+                    "value": math.nan if figure.interval.value is None else figure.interval.value,
                     "low": figure.interval.low,
                     "high": figure.interval.high,
                     "qualifier": figure.qualifier,
@@ -377,6 +448,7 @@ def load_facts(
                     "per": figure.per,
                     "period_start": start,
                     "period_end": end,
+                    "period_kind": kind,
                     "period_text": rec["period_text"] or None,
                     "region_code": region_code,
                     "note": rec["note"] or None,
@@ -401,19 +473,57 @@ def load_facts(
     return facts.sort_values("fact_id").reset_index(drop=True)
 
 
-def _period(
-    rec: dict[str, str], source: dict[str, str], where: dict[str, Any]
-) -> tuple[dt.date | None, dt.date | None]:
-    """Period of a fact: explicit dates, else the period text relative to the source date, else the source date."""
-    from ccresearch.parse import FigureParseError, parse_date, parse_period
+def _check_range(interval: Any, measure: dict[str, Any], rec: dict[str, str], where: dict[str, Any]) -> None:
+    """Refuse a figure outside its measure's plausible range (``min``/``max`` in measures.csv)."""
+    lo, hi = measure["min_value"], measure["max_value"]
+    if math.isinf(lo) and math.isinf(hi):
+        return
+    value = interval.value
+    outside = (value is not None and not lo <= value <= hi) or interval.low > hi or interval.high < lo
+    if outside:
+        shown = "" if value is None else f" (reads as {value:g})"
+        raise InputError(
+            f"implausible value for {rec['measure']}{shown}",
+            **where,
+            field="value_text",
+            value=rec["value_text"],
+            expected=f"a value from {_bound(lo)} to {_bound(hi)} {measure['unit']} (measures.csv min/max)",
+            mend="check the figure against the source (a year written as a duration, a unit off by a "
+            "factor); if the source really says it, widen min/max of the measure in measures.csv",
+        )
 
+
+def _bound(x: float) -> str:
+    return "-inf" if x == -math.inf else "inf" if x == math.inf else f"{x:g}"
+
+
+# words that state where a period starts ('sinds 2004', 'de afgelopen vier jaar', '2014-2016')
+_STATES_START = re.compile(
+    r"\b(sinds|vanaf|van|tussen|since|from|between|afgelopen|voorbije|past|last|tot en met|t/m|tot|to|until)\b"
+    r"|\d\s*[-–]\s*\d"
+)
+
+
+def _period(
+    rec: dict[str, str], source: dict[str, str], where: dict[str, Any], kind: str = "stock"
+) -> tuple[dt.date | None, dt.date | None]:
+    """Period of a fact: explicit dates, else the period text relative to the source date, else the source date.
+
+    A ``cumulative`` count runs up to its date from a start the source states; where it states none the start
+    stays missing (open). A length of time without a date (``voor twee jaar``) leaves the period unknown:
+    nothing is anchored at the source date that the source does not anchor there.
+    """
+    from ccresearch.parse import FigureParseError, UnanchoredPeriod, parse_date, parse_period
+
+    cumulative = kind == "cumulative"
     start = end = None
     if rec["period_start"] or rec["period_end"]:
         if rec["period_start"]:
             start = _iso_date(rec["period_start"], **where, field="period_start")[0]
         if rec["period_end"]:
             end = _iso_date(rec["period_end"], **where, field="period_end")[1]
-        start = start or end
+        if not cumulative:
+            start = start or end
         end = end or start
     elif rec["period_text"]:
         if not source["date"]:
@@ -423,16 +533,29 @@ def _period(
                 field="period_text",
                 value=rec["period_text"],
                 expected="explicit period_start/period_end, or a date in sources.csv",
+                mend="write the dates the source gives into period_start/period_end",
             )
         ref = parse_date(source["date"])
         try:
             start, end = parse_period(rec["period_text"], ref, lang=source["language"])
+        except UnanchoredPeriod:
+            return None, None
         except FigureParseError as exc:
             raise InputError(
-                exc.problem, **where, field="period_text", value=rec["period_text"], expected=exc.expected
+                exc.problem,
+                **where,
+                field="period_text",
+                value=rec["period_text"],
+                expected=exc.expected,
+                mend="write period_start/period_end from the source, or rephrase period_text as the source "
+                "dates it",
             ) from exc
+        if cumulative and not _STATES_START.search(rec["period_text"].lower()):
+            start = None  # 'in 2016': counted up to 2016; the start is not stated
     elif source["date"]:
         start, end = parse_date(source["date"])
+        if cumulative:
+            start = None
     if start and end and end < start:
         raise InputError(
             "period ends before it starts",
@@ -440,6 +563,7 @@ def _period(
             field="period_end",
             value=str(end),
             expected=f"a date on or after {start}",
+            mend="swap period_start and period_end, or correct the date",
         )
     return start, end
 
@@ -459,12 +583,59 @@ def _map_region(name: str, regions_map: Mapping, known: dict[str, Any]) -> str |
     return name.upper() if name.upper() in known else None
 
 
+_APPROX_DATE = re.compile(r"^(?:rond|rondom|omstreeks|circa|ca\.?|ongeveer|around|about|approximately)\s+")
+_PART_DATE = {
+    "early": re.compile(r"^(?:begin|early|beginning of|start of|aan het begin van)\b"),
+    "mid": re.compile(r"^(?:medio|half|midden|mid)\b"),
+    "late": re.compile(r"^(?:eind|einde|late|end of|at the end of|aan het eind van)\b"),
+    "since": re.compile(r"^(?:sinds|vanaf|since|from)\b"),
+}
+EVENT_QUALIFIERS = ("exact", "approximate", "early", "mid", "late", "since")
+EVENT_PRECISIONS = ("day", "month", "quarter", "half", "year", "span")
+
+
+def date_qualifier(date_text: str) -> str:
+    """How a date as written qualifies itself: ``rond 1 augustus`` is approximate, ``begin 2007`` early."""
+    text = date_text.strip().lower()
+    if _APPROX_DATE.match(text):
+        return "approximate"
+    for name, pattern in _PART_DATE.items():
+        if pattern.match(text):
+            return name
+    return "exact"
+
+
+def date_precision(start: dt.date, end: dt.date) -> str:
+    """The calendar unit a date span covers: a day, a month, a quarter, a half year, a year, or a span."""
+    if start == end:
+        return "day"
+    if start.day == 1 and (end + dt.timedelta(days=1)).day == 1:
+        months = (end.year - start.year) * 12 + end.month - start.month + 1
+        if months == 1:
+            return "month"
+        if months == 3 and start.month in (1, 4, 7, 10):
+            return "quarter"
+        if months == 6 and start.month in (1, 7):
+            return "half"
+        if months == 12 and start.month == 1:
+            return "year"
+    return "span"
+
+
 def load_events(
-    raw: Path, sources: pd.DataFrame, entities: dict[str, Mapping], regions_map: Mapping
+    raw: Path,
+    sources: pd.DataFrame,
+    entities: dict[str, Mapping],
+    regions_map: Mapping,
+    event_kinds: dict[str, str] | None = None,
 ) -> pd.DataFrame:
     """Dated events (a programme started, an application was submitted), one row per date per source.
 
     Dates are kept apart from the facts because a date is not a quantity: ``30 april`` is not the number 30.
+    Each event's kind must be in ``event_kinds.csv``. Empty ``date_start`` is read from ``date_text`` relative to
+    the source date (``begin 2007`` -> the first quarter). ``date_qualifier`` keeps what the text says of the
+    date (``rond`` -> approximate; ``begin``/``medio``/``eind`` -> early/mid/late) and ``precision`` the
+    calendar unit the span covers (day, month, quarter, half, year, span), so a timeline can show both.
     """
     import pandas as pd
 
@@ -481,6 +652,8 @@ def load_events(
         "date_text",
         "date_start",
         "date_end",
+        "precision",
+        "date_qualifier",
         "region_code",
         "note",
         "file",
@@ -489,7 +662,8 @@ def load_events(
     if not path.exists():
         return pd.DataFrame(columns=columns)
     known = regions(raw)
-    source_ids = set(sources["source_id"])
+    kinds = load_event_kinds(raw) if event_kinds is None else event_kinds
+    source_of = {rec["source_id"]: rec for _, rec in _rows(sources)}
     frame = read_csv_checked(path, required=EVENT_COLUMNS, allowed=EVENT_COLUMNS)
     _unique(frame, "event_id", file=path)
     records = []
@@ -497,13 +671,25 @@ def load_events(
         where = {"file": path, "row": row}
         _require(rec["event_id"], **where, field="event_id", expected="a unique id")
         _require(rec["event"], **where, field="event", expected="what happened, snake_case")
-        if rec["source_id"] not in source_ids:
+        if rec["event"] not in kinds:
+            raise InputError(
+                "unknown event kind",
+                **where,
+                field="event",
+                value=rec["event"],
+                expected=f"a kind in event_kinds.csv ({', '.join(sorted(kinds))})",
+                mend="use one of the listed kinds, or add the new kind with a description to "
+                "data/raw/event_kinds.csv",
+            )
+        source = source_of.get(rec["source_id"])
+        if source is None:
             raise InputError(
                 "unknown source",
                 **where,
                 field="source_id",
                 value=rec["source_id"],
                 expected="an id in sources.csv",
+                mend="add the source to sources.csv or correct the id",
             )
         hit = _map_entity(rec["entity"], entities)
         if hit is None:
@@ -525,12 +711,11 @@ def load_events(
                     value=rec["region"],
                     expected="a row in data/raw/mappings/regions.csv or a CBS region code",
                 )
-        start = _iso_date(
-            _require(rec["date_start"], **where, field="date_start", expected="a date"),
-            **where,
-            field="date_start",
-        )[0]
-        end = _iso_date(rec["date_end"] or rec["date_start"], **where, field="date_end")[1]
+        if rec["date_start"]:
+            start = _iso_date(rec["date_start"], **where, field="date_start")[0]
+            end = _iso_date(rec["date_end"] or rec["date_start"], **where, field="date_end")[1]
+        else:
+            start, end = _event_dates(rec, source, where)
         if end < start:
             raise InputError(
                 "event ends before it starts",
@@ -550,6 +735,8 @@ def load_events(
                 "date_text": rec["date_text"],
                 "date_start": start,
                 "date_end": end,
+                "precision": date_precision(start, end),
+                "date_qualifier": date_qualifier(rec["date_text"]),
                 "region_code": region_code,
                 "note": rec["note"] or None,
                 "file": path.relative_to(raw).as_posix(),
@@ -560,6 +747,35 @@ def load_events(
     for col in ("date_start", "date_end"):
         events[col] = pd.to_datetime(events[col])
     return events.sort_values("event_id").reset_index(drop=True)
+
+
+def _event_dates(rec: dict[str, str], source: dict[str, str], where: dict[str, Any]) -> tuple[dt.date, dt.date]:
+    """An event's first and last day read from its date as written, relative to the source date."""
+    from ccresearch.parse import FigureParseError, parse_date, parse_period
+
+    text = _APPROX_DATE.sub("", rec["date_text"].strip().lower())
+    mend = "write date_start (and date_end) as YYYY-MM-DD, YYYY-MM or YYYY from the source"
+    if not text:
+        raise InputError(
+            "empty required field", **where, field="date_start", expected="a date", mend=mend
+        )
+    if not source["date"] and not re.search(r"\d{4}", text):
+        raise InputError(
+            "a date without a year needs a dated source",
+            **where,
+            field="date_text",
+            value=rec["date_text"],
+            expected="a year in date_text, or date_start",
+            mend=mend,
+        )
+    year = re.search(r"\d{4}", text)
+    ref = parse_date(source["date"] or (year[0] if year else ""))
+    try:
+        return parse_period(text, ref, lang=source["language"])
+    except FigureParseError as exc:
+        raise InputError(
+            exc.problem, **where, field="date_text", value=rec["date_text"], expected=exc.expected, mend=mend
+        ) from exc
 
 
 def load_identities(

@@ -7,13 +7,14 @@
 
 from ccresearch.core.interval import Interval, interval_sum
 from ccresearch.parse.figures import APPROX_TOLERANCE, Figure, FigureParseError, parse_figure
-from ccresearch.parse.periods import parse_date, parse_period
+from ccresearch.parse.periods import UnanchoredPeriod, parse_date, parse_period
 
 __all__ = [
     "APPROX_TOLERANCE",
     "Figure",
     "FigureParseError",
     "Interval",
+    "UnanchoredPeriod",
     "interval_sum",
     "parse_date",
     "parse_figure",

@@ -318,6 +318,11 @@ def _point(s: str, ref: dt.date, text: str, year: int | None = None) -> tuple[dt
     return None
 
 
+class UnanchoredPeriod(FigureParseError):
+    """A length of time without a date (``voor twee jaar``, ``in drie jaar tijd``): it is not anchored at the
+    source date, because the source does not say when it starts."""
+
+
 _RANGE_SEP_RE = re.compile(r"\s+(tot en met|t/m|tot|through|thru|to|until|till|en|and)\s+|\s*(-)\s*")
 
 
@@ -432,9 +437,16 @@ def _parse_period(text: str, ref: dt.date, language: Lang) -> _Span:
         rf"(?:(?:in |during |over |for |gedurende |binnen )?(?:de |the ))?"
         rf"(?:komende|volgende|aankomende|next|coming|following) {n_unit}",
         s,
-    ) or (m := re.fullmatch(rf"(?:voor|in|binnen|binnen nu en|for|within) {n_unit}(?: tijd)?", s)):
+    ) or (m := re.fullmatch(rf"(?:in|binnen|binnen nu en|within) {n_unit}", s)):
         n, unit = _count(m[1], language, text), _PERIOD_UNITS[m[2]]
         return ref, _shift(ref, n, unit) - dt.timedelta(days=1)
+    if m := re.fullmatch(rf"(?:voor|for|in) (?:de duur van |a period of )?{n_unit}(?: tijd| time)?", s):
+        _count(m[1], language, text)  # a malformed count is still a malformed count
+        raise UnanchoredPeriod(
+            f"'{text}' is a length of time, not a dated period: the text does not say when it starts",
+            value=text,
+            expected="period_start/period_end where the source dates it; else the period stays unknown",
+        )
     if m := re.fullmatch(
         rf"(?:(?:in |over |during |for )?(?:de |the ))?(?:afgelopen|voorbije|laatste|past|last) {n_unit}", s
     ) or (m := re.fullmatch(rf"(?:sinds|since|al) {n_unit}", s)):
