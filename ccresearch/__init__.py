@@ -42,6 +42,7 @@ _EXPORTS: dict[str, str] = {
     "net_cost": "analysis.spend",
     # regional job growth (methods and the analysis of one region)
     "analyse_region": "analysis.regional",
+    "summarise_evidence": "analysis.evidence",
     "shift_share": "analysis.methods.shiftshare",
     "difference_in_differences": "analysis.methods.did",
     "event_study": "analysis.methods.did",

@@ -453,3 +453,7 @@ def summarise(
         dictionary=data_dictionary(processed),
         entity_names={str(k): str(v) for k, v in names.items() if isinstance(v, str)},
     )
+
+
+#: the name the package facade exports (``ccresearch.summarise_evidence``)
+summarise_evidence = summarise

@@ -134,8 +134,8 @@ def _number(x: float, unit: Any, language: str) -> str:
     if unit == "EUR":
         return num.fmt_money(x, language)
     if unit == "share":
-        return num.fmt_percent(x, language, 0 if float(x) * 100 == round(float(x) * 100) else 1)
-    decimals = 0 if float(x) == round(float(x)) else 1
+        return num.fmt_percent(x, language, 0 if abs(float(x) * 100 - round(float(x) * 100)) < 1e-6 else 1)
+    decimals = 0 if abs(float(x) - round(float(x))) < 1e-6 else 1
     return num.fmt_number(x, language, decimals)
 
 
@@ -162,7 +162,9 @@ def interval_words(low: Any, value: Any, high: Any, unit: Any, language: str) ->
         words = _number(low, unit, language)
     elif finite(low) and not finite(high):
         words = text("number.at_least", language, x=_number(low, unit, language))
-    elif (finite(high) and (not finite(low) or float(low) == 0) and not finite(value)) or (finite(high) and float(low) == 0 and finite(value) and float(value) == float(high)):
+    elif (finite(high) and (not finite(low) or float(low) == 0) and not finite(value)) or (
+        finite(high) and float(low) == 0 and finite(value) and float(value) == float(high)
+    ):
         words = text("number.at_most", language, x=_number(high, unit, language))
     else:
         words = text(
@@ -234,8 +236,9 @@ def _wrap(text: str, width: int) -> str:
 
 
 def draw_coverage(matrix: pd.DataFrame, labels: list[str], language: str) -> Any:
-    """A draw function: a heatmap of entities (rows) by year (columns), the count written in each cell; cells
-    without figures stay blank (no figure is not a figure of 0)."""
+    """A draw function: a heatmap of entities (rows) by year (columns). Wide: the count written in each cell;
+    narrow (phones): colours only, the scale below. Cells without figures stay blank (no figure is not a
+    figure of 0)."""
 
     def draw(fig: Any) -> None:
         import numpy as np
@@ -245,48 +248,69 @@ def draw_coverage(matrix: pd.DataFrame, labels: list[str], language: str) -> Any
         narrow = fig.get_figwidth() < 5
         masked = np.ma.masked_where(values == 0, values)
         image = ax.imshow(masked, aspect="auto", cmap="Blues", vmin=0, vmax=max(1.0, values.max()))
-        ax.set_xticks(range(matrix.shape[1]))
-        years = [
-            _year_label(c, language, narrow)
-            if c != UNDATED
-            else num_text("evidence.coverage.undated", language)
-            for c in matrix.columns
-        ]
-        ax.set_xticklabels(years, rotation=90, fontsize=7 if narrow else 8)
+        columns = list(matrix.columns)
+        ticks = [j for j, c in enumerate(columns) if not narrow or c == UNDATED or int(c) % 2 == 0]
+        ax.set_xticks(ticks)
+        ax.set_xticklabels(
+            [
+                num_text("evidence.coverage.undated", language) if columns[j] == UNDATED else columns[j]
+                for j in ticks
+            ],
+            rotation=90,
+            fontsize=8,
+        )
         ax.set_yticks(range(matrix.shape[0]))
-        ax.set_yticklabels([_wrap(lab, 20 if narrow else 34) for lab in labels], fontsize=7 if narrow else 8)
+        ax.set_yticklabels([_wrap(lab, 20 if narrow else 34) for lab in labels], fontsize=8)
         ax.grid(False)
         ax.set_xticks(np.arange(-0.5, matrix.shape[1]), minor=True)
         ax.set_yticks(np.arange(-0.5, matrix.shape[0]), minor=True)
         ax.grid(which="minor", color="white", linewidth=0.8)
         ax.tick_params(which="minor", length=0)
-        for (i, j), v in np.ndenumerate(values):
-            if v:
-                ax.text(
-                    j,
-                    i,
-                    num.fmt_int(v, language),
-                    ha="center",
-                    va="center",
-                    fontsize=6 if narrow else 7,
-                    color="white" if v > values.max() / 2 else "black",
-                )
+        if not narrow:
+            for (i, j), v in np.ndenumerate(values):
+                if v:
+                    ax.text(
+                        j,
+                        i,
+                        num.fmt_int(v, language),
+                        ha="center",
+                        va="center",
+                        fontsize=7,
+                        color="white" if v > values.max() / 2 else "black",
+                    )
         ax.set_xlabel(num_text("evidence.coverage.x_label", language))
-        bar = fig.colorbar(image, ax=ax, shrink=0.6, pad=0.02)
+        if narrow:
+            bar = fig.colorbar(
+                image, ax=ax, orientation="horizontal", location="bottom", shrink=0.8, aspect=30
+            )
+        else:
+            bar = fig.colorbar(image, ax=ax, shrink=0.6, pad=0.02)
         bar.set_label(num_text("evidence.coverage.legend", language))
 
     return draw
 
 
-def _year_label(column: str, language: str, narrow: bool) -> str:
-    return f"'{column[2:]}" if narrow and len(column) == 4 else column
-
-
-def num_text(key: str, language: str, **values: Any) -> str:
-    """Plain catalogue text (short alias for axis labels)."""
-    from ccresearch.report.language import text
-
-    return text(key, language, **values)
+def _row_labels(ax: Any, labels: list[str], narrow: bool) -> None:
+    """Name each row: beside the axis when wide; above its row across the whole width when narrow (phones),
+    so the drawing keeps the width of the screen."""
+    ax.set_yticks(range(len(labels)))
+    if narrow:
+        ax.set_yticklabels([""] * len(labels))
+        ax.tick_params(axis="y", length=0)
+        for i, label in enumerate(labels):
+            ax.text(
+                0.0,
+                i - 0.28,
+                _wrap(label, 58),
+                transform=ax.get_yaxis_transform(),
+                fontsize=8,
+                va="bottom",
+                ha="left",
+                linespacing=1.1,
+            )
+    else:
+        ax.set_yticklabels([_wrap(lab, 44) for lab in labels], fontsize=8)
+    ax.set_ylim(len(labels) - 0.5, -1.0 if narrow else -0.5)
 
 
 def draw_qualifiers(counts: pd.DataFrame, labels: list[str], language: str) -> Any:
@@ -295,7 +319,7 @@ def draw_qualifiers(counts: pd.DataFrame, labels: list[str], language: str) -> A
     def draw(fig: Any) -> None:
         ax = one_axis(fig)
         narrow = fig.get_figwidth() < 5
-        names = [_wrap(lab, 16 if narrow else 30) for lab in labels][::-1]
+        names = [_wrap(lab, 14 if narrow else 30) for lab in labels][::-1]
         values = list(counts["n"])[::-1]
         bars = ax.barh(names, values, color=colour(0))
         for bar, v in zip(bars, values, strict=True):
@@ -313,7 +337,9 @@ def draw_qualifiers(counts: pd.DataFrame, labels: list[str], language: str) -> A
     return draw
 
 
-def draw_intervals(vague: pd.DataFrame, labels: list[str], language: str) -> Any:
+def draw_intervals(
+    vague: pd.DataFrame, labels: list[str], language: str, qualifier_names: dict[str, str] | None = None
+) -> Any:
     """A draw function: each vague figure as the interval it allows, relative to the number as written (1 is
     the number; an open upper bound runs off the right edge as an arrow)."""
 
@@ -321,29 +347,42 @@ def draw_intervals(vague: pd.DataFrame, labels: list[str], language: str) -> Any
         ax = one_axis(fig)
         narrow = fig.get_figwidth() < 5
         right = 2.0
+        seen: set[str] = set()
         for i, rec in enumerate(vague.itertuples(index=False)):
             ref = rec.value if not _is_missing(rec.value) and rec.value else (rec.low or rec.high)
             if _is_missing(ref) or not ref:
                 continue
             low = rec.low / ref if not _is_missing(rec.low) else 0.0
-            high = rec.high / ref if math.isfinite(rec.high) else right
+            high = rec.high / ref if math.isfinite(rec.high) else math.inf
             kind = rec.qualifier
             c = colour(QUALIFIERS.index(kind) if kind in QUALIFIERS else 7)
-            ax.plot([low, min(high, right)], [i, i], color=c, linewidth=3, solid_capstyle="butt")
-            if not math.isfinite(rec.high):
+            name = (qualifier_names or {}).get(kind, kind)
+            ax.plot(
+                [low, min(high, right)],
+                [i, i],
+                color=c,
+                linewidth=3,
+                solid_capstyle="butt",
+                label=None if kind in seen else name,
+            )
+            seen.add(kind)
+            if high > right:  # open, or wider than the axis: the line runs on
                 ax.annotate(
                     "", xy=(right, i), xytext=(right - 0.15, i), arrowprops={"arrowstyle": "->", "color": c}
                 )
             if not _is_missing(rec.value):
                 ax.plot([1], [i], marker="|", color="black", markersize=8)
         ax.axvline(1, color=MUTED, linewidth=0.8, linestyle="--")
-        ax.set_yticks(range(len(labels)))
-        ax.set_yticklabels([_wrap(lab, 22 if narrow else 40) for lab in labels], fontsize=7 if narrow else 8)
-        ax.invert_yaxis()
+        _row_labels(ax, labels, narrow)
         ax.set_xlim(0, right + 0.05)
+        from matplotlib.ticker import MultipleLocator
+
+        ax.xaxis.set_major_locator(MultipleLocator(0.5))
         ax.xaxis.set_major_formatter(num.tick_formatter(language, decimals=1))
         ax.set_xlabel(num_text("evidence.exactness.interval_x", language))
         ax.grid(axis="y", visible=False)
+        if seen:
+            fig.legend(loc="outside lower center", ncol=2 if narrow else 4)
 
     return draw
 
@@ -365,16 +404,11 @@ def draw_timeline(events: pd.DataFrame, labels: list[str], language: str) -> Any
             end = rec.date_end if not _is_missing(rec.date_end) else start
             exact = rec.precision == "day" and rec.date_qualifier == "exact" and start == end
             if exact:
-                ax.plot(
-                    [start],
-                    [i],
-                    "o",
-                    color=colour(0),
-                    markersize=6,
-                    label=None if exact_seen else num_text("evidence.events.legend_exact", language),
-                )
+                label = None if exact_seen else num_text("evidence.events.legend_exact", language)
+                ax.plot([start], [i], "o", color=colour(0), markersize=6, label=label)
                 exact_seen = True
             else:
+                label = None if vague_seen else num_text("evidence.events.legend_approximate", language)
                 ax.plot([start, end], [i, i], color=HIGHLIGHT, linewidth=2)
                 ax.plot(
                     [start],
@@ -383,23 +417,30 @@ def draw_timeline(events: pd.DataFrame, labels: list[str], language: str) -> Any
                     markerfacecolor="white",
                     markeredgecolor=HIGHLIGHT,
                     markersize=6,
-                    label=None if vague_seen else num_text("evidence.events.legend_approximate", language),
+                    label=label,
                 )
                 vague_seen = True
-        ax.set_yticks(range(len(labels)))
-        ax.set_yticklabels([_wrap(lab, 22 if narrow else 44) for lab in labels], fontsize=7 if narrow else 8)
-        ax.invert_yaxis()
+        _row_labels(ax, labels, narrow)
         ax.xaxis.set_major_locator(mdates.YearLocator(2 if narrow else 1))
         ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
-        ax.tick_params(axis="x", rotation=90 if narrow else 0, labelsize=8)
+        ax.tick_params(axis="x", rotation=90, labelsize=8)
         ax.set_xlabel(num_text("evidence.events.x_label", language))
         ax.grid(axis="y", visible=False)
         if exact_seen or vague_seen:
-            ax.legend(
-                loc="upper center", bbox_to_anchor=(0.5, -0.18 if narrow else -0.12), ncol=1 if narrow else 2
-            )
+            fig.legend(loc="outside lower center", ncol=1 if narrow else 2)
 
     return draw
+
+
+def _year_label(column: str, language: str, narrow: bool) -> str:
+    return f"'{column[2:]}" if narrow and len(column) == 4 else column
+
+
+def num_text(key: str, language: str, **values: Any) -> str:
+    """Plain catalogue text (short alias for axis labels)."""
+    from ccresearch.report.language import text
+
+    return text(key, language, **values)
 
 
 # ---------------------------------------------------------------------------------------------- sections
@@ -529,10 +570,7 @@ def _sources(doc: Document, result: EvidenceBase, source_line: str) -> None:
     _put(
         frame,
         "title_link",
-        [
-            doc.cite(r.source_id, _title(r.title, r.language))
-            for r in frame.itertuples(index=False)
-        ],
+        [doc.cite(r.source_id, _title(r.title, r.language)) for r in frame.itertuples(index=False)],
     )
     _put(frame, "publisher", [_data_text(p) for p in frame["publisher"]])
     _put(frame, "kind_words", [kind_words(doc, k) for k in frame["kind"]])
@@ -582,7 +620,7 @@ def _coverage(doc: Document, result: EvidenceBase, source_line: str) -> None:
                 alt,
                 source=source_line,
                 height=max(3.6, 0.28 * len(matrix) + 1.6),
-                narrow_height=max(3.6, 0.3 * len(matrix) + 1.8),
+                narrow_height=max(3.6, 0.3 * len(matrix) + 2.6),
             )
         )
     table = result.coverage_table.copy()
@@ -639,9 +677,28 @@ def _spans(years: Iterable[int]) -> list[str]:
     return [f"{a}–{b}" if a != b else str(a) for a, b in spans]
 
 
-def _reason(doc: Document, kind: str, verdict: str) -> Markup:
-    key = f"evidence.reason.{kind}.{verdict}"
-    return doc.words(key) if doc.words.has(key) else doc.words(f"evidence.verdict.{verdict}.definition")
+def _reason(doc: Document, c: Any) -> Markup:
+    """Why a pair is a conflict with its verdict, in words: what is compared, then the test that found it
+    (detected) or the verdict's definition and where the project's note is (noted by hand)."""
+    w = doc.words
+    kind_key = f"evidence.conflict_kind_short.{c.kind}"
+    what = w(kind_key) if w.has(kind_key) else Markup("")
+    definition_key = f"evidence.verdict.{c.verdict}.definition"
+    definition = w(definition_key) if w.has(definition_key) else w("evidence.verdict_other")
+    detected = getattr(c, "detected", True)
+    if detected is False or detected == 0:
+        why = w("evidence.conflicts.noted", definition=definition)
+    else:
+        key = f"evidence.reason.{c.kind}.{c.verdict}"
+        why = w(key) if w.has(key) else definition
+    return Markup("{} {}").format(what, why) if what else why
+
+
+def _what_words(doc: Document, measure: str) -> str:
+    """A conflict's measure in words: a measure of figures, or the kind of event two dates are for."""
+    if doc.words.has(f"evidence.measure.{measure}"):
+        return measure_words(doc, measure)
+    return _event_measure(doc, measure)
 
 
 def _conflicts(doc: Document, result: EvidenceBase) -> None:
@@ -662,19 +719,13 @@ def _conflicts(doc: Document, result: EvidenceBase) -> None:
             continue
         rows = []
         for c in group.itertuples(index=False):
-            measure = (
-                measure_words(doc, c.measure) if c.kind not in ("dates",) else _event_measure(doc, c.measure)
-            )
+            measure = _what_words(doc, c.measure)
             rows.append(
                 {
                     "what": Markup("{}: {}").format(entity_words(doc, c.entity, c.entity_name), measure),
                     "a": _side(doc, by_id, c, "a"),
                     "b": _side(doc, by_id, c, "b"),
-                    "reason": Markup("{} {}").format(
-                        w(f"evidence.conflict_kind_short.{c.kind}"), _reason(doc, c.kind, verdict)
-                    )
-                    if w.has(f"evidence.conflict_kind_short.{c.kind}")
-                    else _reason(doc, c.kind, verdict),
+                    "reason": _reason(doc, c),
                 }
             )
 
@@ -695,9 +746,10 @@ def _conflicts(doc: Document, result: EvidenceBase) -> None:
         )
 
 
-def _event_measure(doc: Document, measure: str) -> str:
-    key = f"evidence.event_kind.{measure}"
-    return doc.words.text(key) if doc.words.has(key) else measure_words(doc, measure)
+def _event_measure(doc: Document, kind: str) -> str:
+    """An event kind in words (``evidence.event_kind.<kind>``)."""
+    key = f"evidence.event_kind.{kind}"
+    return doc.words.text(key) if doc.words.has(key) else doc.words.text("evidence.event_kind_other")
 
 
 def _side(doc: Document, by_id: pd.DataFrame, c: Any, side: str) -> Markup:
@@ -761,7 +813,7 @@ def _events(doc: Document, result: EvidenceBase, source_line: str) -> None:
                 alt,
                 source=source_line,
                 height=max(3.0, 0.32 * len(events) + 1.6),
-                narrow_height=max(3.6, 0.42 * len(events) + 2.2),
+                narrow_height=max(3.6, 0.55 * len(events) + 2.0),
             )
         )
     frame = events.copy()
@@ -863,12 +915,12 @@ def _exactness(doc: Document, result: EvidenceBase, source_line: str) -> None:
     section.add(
         doc.figure(
             "intervals-figure",
-            draw_intervals(vague, vlabels, lang),
+            draw_intervals(vague, vlabels, lang, dict(zip(counts["qualifier"], labels, strict=True))),
             w("evidence.exactness.interval_caption"),
             alt,
             source=source_line,
             height=max(3.0, 0.26 * len(vague) + 1.2),
-            narrow_height=max(3.6, 0.34 * len(vague) + 1.4),
+            narrow_height=max(3.6, 0.5 * len(vague) + 1.2),
         )
     )
     frame = vague.copy()
