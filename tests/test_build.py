@@ -77,7 +77,13 @@ def test_facts_have_the_required_columns_and_intervals(processed_dir: Path) -> N
         "region_code",
     ]:
         assert col in facts.columns
-    assert (facts["low"] <= facts["value"]).all() and (facts["value"] <= facts["high"]).all()
+    stated = facts.dropna(subset=["value"])
+    assert (stated["low"] <= stated["value"]).all() and (stated["value"] <= stated["high"]).all()
+    assert (facts["low"] <= facts["high"]).all()
+    # a range or a vague magnitude states no point: value empty, the interval carries the figure
+    vague = facts[facts["qualifier"].eq("range") | facts["value_text"].str.contains("tientallen|honderden")]
+    assert len(vague) and vague["value"].isna().all()
+    assert set(facts["period_kind"]) <= {"stock", "flow", "cumulative", "target"}
     assert facts["fact_id"].is_unique
     sources = pd.read_parquet(processed_dir / "sources.parquet")
     assert set(facts["source_id"]) <= set(sources["source_id"])
@@ -102,19 +108,27 @@ def test_qualifiers_set_the_interval(processed_dir: Path) -> None:
 
 
 def test_known_conflicts_are_findings(processed_dir: Path) -> None:
-    conflicts = pd.read_parquet(processed_dir / "conflicts.parquet")
-    csv_companies = conflicts[(conflicts.kind == "disagreement") & (conflicts.measure == "companies_count")]
-    assert len(csv_companies) >= 1
-    texts = set(csv_companies["value_text_a"]) | set(csv_companies["value_text_b"])
+    conflicts = pd.read_parquet(processed_dir / "conflicts.parquet").set_index("conflict_id", drop=False)
+    assert conflicts["conflict_id"].is_unique
+    assert set(conflicts["kind"]) <= {"values", "sum", "dates", "names", "scope"}
+    assert set(conflicts["verdict"]) <= {"incompatible", "compatible", "same_term", "different_scope"}
+    assert conflicts["reason"].str.len().gt(0).all()
+    companies = conflicts[(conflicts.kind == "values") & (conflicts.measure == "companies_count")]
+    assert len(companies) >= 1 and (companies["verdict"] == "incompatible").all()
+    texts = set(companies["value_text_a"]) | set(companies["value_text_b"])
     assert any("twintig" in t for t in texts) and any("dertig" in t for t in texts)
-    identity = conflicts[conflicts["kind"] == "identity"]
-    assert any("1.600" in t for t in identity["value_text_a"])  # 1,400 + 170 is not 1,600 (Ecabo 2006)
-    noted = conflicts[conflicts["kind"] == "noted"]
-    assert set(noted["measure"]) >= {"jobs_target"}  # 2020 in one source, within three years in another
-    dates = conflicts[conflicts["kind"] == "date"]
-    assert any(
-        p.startswith("2016-04-30") for p in [*dates["period_a"], *dates["period_b"]]
-    )  # end of the plan
+    # 1,400 + 170 is not 1,600 (Ecabo 2006), but within the qualifiers' intervals
+    total = conflicts[(conflicts["kind"] == "sum") & conflicts["value_text_a"].str.contains("1.600")]
+    assert list(total["verdict"]) == ["compatible"] and bool(total["intervals_overlap"].iloc[0])
+    # detected 'values' conflicts are incompatible only when their intervals do not overlap
+    detected_values = conflicts[(conflicts.kind == "values") & conflicts.detected & conflicts.note_id.isna()]
+    assert (detected_values["verdict"].eq("incompatible") == ~detected_values["intervals_overlap"]).all()
+    # the project end: one term written two ways; the noted row overrides the detected date conflict
+    end = conflicts.loc["e000-03/efs-02"]
+    assert (end["kind"], end["verdict"], bool(end["detected"])) == ("dates", "same_term", True)
+    assert end["period_a"] == "2016-04-30" and end["period_b"] == "2016-05-01"  # both sides kept
+    # monitoring totals of different scope are not a fall of a cumulative count
+    assert conflicts.loc["fsp-28/fsp-33", "verdict"] == "different_scope"
 
 
 def test_regional_jobs_table_is_tidy_and_absolute(processed_dir: Path) -> None:
@@ -166,7 +180,11 @@ def test_checksum_mismatch_names_the_file(built: tuple[Path, Path], capsys: pyte
     target.write_text(
         target.read_text(encoding="utf-8").replace("Zuid-Limburg", "Zuid Limburg"), encoding="utf-8"
     )
-    _assert_rejected(raw, out, capsys, "regions_reference.csv", "checksum")
+    other = raw / "sources.csv"
+    other.write_text(other.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    # every changed file is listed, with the command that refreshes the sidecars
+    err = _assert_rejected(raw, out, capsys, "regions_reference.csv", "sources.csv", "checksum", "2 file(s)")
+    assert "ccresearch sidecar" in err and str(other) in err and str(target) in err
     with pytest.raises(ChecksumMismatch):
         build_mod.build(raw, out)
 

@@ -219,8 +219,10 @@ def test_an_operand_without_a_value_gives_a_result_without_one(
     exact = _OPS[symbol](ia, ib)
     assert (result.low, result.high) == (exact.low, exact.high)  # the bounds are unchanged
     point = _OPS[symbol](xa, xb)
-    assert result.low <= point <= result.high or math.isclose(point, result.low) or math.isclose(
-        point, result.high
+    assert (
+        result.low <= point <= result.high
+        or math.isclose(point, result.low)
+        or math.isclose(point, result.high)
     )
 
 

@@ -187,7 +187,10 @@ def cite_agreed(facts: pd.DataFrame, entity: str, measure: str, **filters: Any) 
     found = select_all(facts, entity, measure, **filters)
     if found.empty:
         raise FactSelectionError(_describe_selection(facts, entity, measure, filters, found))
-    intervals = {(float(r.low), float(r.value), float(r.high)) for r in found.itertuples(index=False)}
+    intervals = {
+        (float(r.low), None if math.isnan(float(r.value)) else float(r.value), float(r.high))
+        for r in found.itertuples(index=False)
+    }
     if len(intervals) > 1:
         listing = "; ".join(
             f"{r.fact_id} from {r.source_id}: {r.value_text!r}" for r in found.itertuples(index=False)

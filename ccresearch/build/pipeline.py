@@ -31,7 +31,7 @@ from ccresearch.sources.catalog import data_files, verify_all
 if TYPE_CHECKING:
     import pandas as pd
 
-TABLES = ("facts", "events", "sources", "conflicts", "coverage", "regional_jobs", "regions")
+TABLES = ("facts", "events", "persons", "sources", "conflicts", "coverage", "regional_jobs", "regions")
 
 
 @dataclass
@@ -150,10 +150,12 @@ def build(raw: Path | None = None, out: Path | None = None) -> BuildReport:
                 field=f"{c.sbi_key} {c.year}",
                 value=c.corop_sum + (c.unclassified or 0),
                 expected=f"{c.national} within {c.tolerance}",
+                mend="download the CBS table again (ccresearch fetch-cbs), or check the transcription of that year",
             )
         tables = {
             "facts": evidence.facts,
             "events": evidence.events,
+            "persons": evidence.persons,
             "sources": evidence.sources,
             "conflicts": evidence.conflicts,
             "coverage": evidence.coverage,
@@ -176,6 +178,7 @@ def build(raw: Path | None = None, out: Path | None = None) -> BuildReport:
         try:
             for name, frame in tables.items():
                 _write_table(frame, tmp, name)
+            _dump_json(tmp / "datapackage.json", datapackage(tables, inputs, raw))
             # the report names no folder: the same inputs give the same bytes wherever they are built
             _dump_json(tmp / "build_report.json", {k: v for k, v in asdict(report).items() if k != "out"})
             outputs = {p.name: sha256_of(p) for p in sorted(tmp.iterdir())}
@@ -199,6 +202,111 @@ def build(raw: Path | None = None, out: Path | None = None) -> BuildReport:
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
     return report
+
+
+DATAPACKAGE_SPEC = Path(__file__).with_name("datapackage.yaml")
+
+
+def datapackage(tables: dict[str, pd.DataFrame], inputs: dict[str, Any], raw: Path) -> dict[str, Any]:
+    """The Frictionless Data Package descriptor of the processed tables (deterministic: no dates, no paths).
+
+    Field types, units and descriptions come from ``datapackage.yaml`` beside this module; every table's
+    columns must be listed there in order. ``sources`` lists every raw input with its origin and licence.
+    """
+    import yaml
+
+    spec = yaml.safe_load(DATAPACKAGE_SPEC.read_text(encoding="utf-8"))
+    resources = []
+    for name, frame in tables.items():
+        table = spec["tables"].get(name)
+        if table is None or list(table["fields"]) != list(frame.columns):
+            listed = list(table["fields"]) if table else []
+            raise ValueError(
+                f"{DATAPACKAGE_SPEC.name}: table {name} lists fields {listed}, the build writes {list(frame.columns)}"
+            )
+        fields = []
+        for field, meta in table["fields"].items():
+            entry = {"name": field, "type": meta["type"], "description": meta["description"]}
+            if meta["type"] == "date":
+                entry["format"] = "%Y-%m-%d"
+            if "unit" in meta:
+                entry["unit"] = (
+                    "the unit in the row's unit column" if meta["unit"] == "row" else str(meta["unit"])
+                )
+            fields.append(entry)
+        schema: dict[str, Any] = {"fields": fields, "missingValues": [""]}
+        if table.get("primary_key"):
+            schema["primaryKey"] = list(table["primary_key"])
+        schema["foreignKeys"] = [
+            {"fields": fk["fields"], "reference": {"resource": fk["table"], "fields": fk["reference"]}}
+            for fk in table.get("foreign_keys", [])
+        ]
+        resources.append(
+            {
+                "name": name,
+                "path": f"{name}.csv",
+                "profile": "tabular-data-resource",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "title": table["title"],
+                "description": table["description"],
+                "schema": schema,
+            }
+        )
+    sources = [
+        {
+            "title": " ".join(str(side.origin).split()),
+            "path": f"data/raw/{rel}",
+            "licence": " ".join(str(side.licence).split()),
+        }
+        for rel, side in sorted(inputs.items())
+    ]
+    return {
+        "profile": "tabular-data-package",
+        "name": spec["name"],
+        "title": spec["title"],
+        "description": spec["description"],
+        "version": __version__,
+        "licenses": spec["licenses"],
+        "sources": sources,
+        "resources": resources,
+    }
+
+
+def check(raw: Path | None = None) -> str:
+    """Validate ``raw`` without building: checksums, schemas, parsing, mappings, identities and the CBS sums.
+
+    Raises :class:`~ccresearch.errors.InputError` on the first problem (every changed checksum at once);
+    returns a one-line summary when all is well. Nothing is written.
+    """
+    from ccresearch.evidence import assemble
+    from ccresearch.sources.cbs import check_national_sums, regional_jobs
+
+    raw = (raw or paths.raw_dir()).resolve()
+    inputs = verify_all(raw)
+    evidence = assemble(raw)
+    jobs = regional_jobs(raw)
+    bad = [c for c in check_national_sums(jobs) if c.status == "mismatch"]
+    if bad:
+        from ccresearch.errors import InputError
+
+        c = bad[0]
+        raise InputError(
+            "COROP rows plus CR99 do not sum to the national total",
+            file=raw / "cbs",
+            field=f"{c.sbi_key} {c.year}",
+            value=c.corop_sum + (c.unclassified or 0),
+            expected=f"{c.national} within {c.tolerance}",
+            mend="download the CBS table again (ccresearch fetch-cbs), or check the transcription of that year",
+        )
+    verdicts = evidence.conflicts["verdict"].value_counts().to_dict()
+    return (
+        f"data/raw is valid: {len(inputs)} files with matching checksums, {len(evidence.sources)} sources, "
+        f"{len(evidence.facts)} facts, {len(evidence.events)} events, {len(evidence.conflicts)} conflicts ("
+        + ", ".join(f"{k} {v}" for k, v in sorted(verdicts.items()))
+        + f"), {len(jobs)} regional job rows"
+    )
 
 
 def _dump_json(path: Path, data: Any) -> None:

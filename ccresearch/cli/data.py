@@ -1,4 +1,4 @@
-"""Sub-commands on the data: ``build``, ``sidecar`` and ``fetch-cbs``."""
+"""Sub-commands on the data: ``build``, ``check``, ``sidecar`` and ``fetch-cbs``."""
 
 from __future__ import annotations
 
@@ -19,20 +19,44 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def _cmd_sidecar(args: argparse.Namespace) -> int:
-    from ccresearch.sources.catalog import sidecar_path, write_sidecar
+    from ccresearch.sources.catalog import read_sidecar_fields, sidecar_changes, sidecar_path, write_sidecar
 
     for name in args.files:
         path = Path(name)
         if not path.is_file():
-            raise InputError("no such file", file=path, expected="an existing raw data file")
+            raise InputError(
+                "no such file", file=path, expected="an existing raw data file", mend="check the path"
+            )
+        before = read_sidecar_fields(path)
         sidecar = write_sidecar(
             path,
             origin=args.origin,
             licence=args.licence,
             retrieved=args.retrieved,
             description=args.description,
+            replace=args.replace,
         )
-        print(f"{sidecar_path(path)}  sha256 {sidecar.sha256[:12]}…")
+        changes = sidecar_changes(before, sidecar)
+        side = sidecar_path(path)
+        if not before:
+            print(f"{side}: new sidecar, sha256 {sidecar.sha256[:12]}…")
+        elif not changes:
+            print(f"{side}: unchanged")
+        else:
+            print(f"{side}: " + "; ".join(_change(k, a, b) for k, a, b in changes))
+    return 0
+
+
+def _change(key: str, old: str, new: str) -> str:
+    if key == "sha256":
+        old, new = old[:12] + "…", new[:12] + "…"
+    return f"{key} {old!r} -> {new!r}"
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from ccresearch.build.pipeline import check
+
+    print(check(Path(args.raw) if args.raw else None))
     return 0
 
 
@@ -51,7 +75,7 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    """Add ``build``, ``sidecar`` and ``fetch-cbs``."""
+    """Add ``build``, ``check``, ``sidecar`` and ``fetch-cbs``."""
     p = sub.add_parser("build", help="build data/processed from data/raw (checksums verified, atomic)")
     p.add_argument("--raw", help="raw folder (default data/raw)")
     p.add_argument("--out", help="output folder (default data/processed)")
@@ -63,7 +87,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--licence", help="licence of the content")
     p.add_argument("--retrieved", help="date retrieved, ISO (default: today, or as recorded)")
     p.add_argument("--description", help="one line on what the file holds")
+    p.add_argument(
+        "--replace", action="store_true", help="overwrite recorded fields that differ (default: keep them)"
+    )
     p.set_defaults(func=_cmd_sidecar)
+
+    p = sub.add_parser(
+        "check", help="validate data/raw without building (checksums, schemas, parse, mappings)"
+    )
+    p.add_argument("--raw", help="raw folder (default data/raw)")
+    p.set_defaults(func=_cmd_check)
 
     p = sub.add_parser("fetch-cbs", help="download a CBS StatLine table (codes kept) into data/raw/cbs/")
     p.add_argument("table_id", metavar="TABLE_ID", help="CBS table id, e.g. 83582NED")

@@ -82,7 +82,7 @@ class Interval:
             object.__setattr__(self, name, x)
         if self.low > self.high:
             raise ValueError(f"Interval needs low <= high, got low={self.low}, high={self.high}")
-        if math.isinf(self.low) and self.low > 0 or math.isinf(self.high) and self.high < 0:
+        if (math.isinf(self.low) and self.low > 0) or (math.isinf(self.high) and self.high < 0):
             raise ValueError(f"Interval bounds point the wrong way: low={self.low}, high={self.high}")
         if self.value is None:
             return

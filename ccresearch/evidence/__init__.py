@@ -1,6 +1,6 @@
 """The evidence base: sources, facts (one row per figure per source), harmonisation, conflicts, coverage.
 
-- :mod:`.tables`: reading and validating sources, measures, mappings, facts, events and identities;
+- :mod:`.tables`: reading and validating sources, measures, mappings, facts, events, persons and identities;
 - :mod:`.conflicts`: where sources disagree (values, sums, dates, and conflicts noted by hand);
 - :mod:`.coverage`: which entities have which measures for which years.
 
@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING, Any
 from ccresearch.evidence.conflicts import find_conflicts, noted_conflicts
 from ccresearch.evidence.coverage import coverage
 from ccresearch.evidence.tables import (
-    load_event_kinds,
     load_events,
     load_facts,
     load_identities,
     load_mappings,
     load_measures,
+    load_persons,
     load_sources,
 )
 
@@ -37,6 +37,7 @@ class Evidence:
     sources: pd.DataFrame
     facts: pd.DataFrame
     events: pd.DataFrame
+    persons: pd.DataFrame
     conflicts: pd.DataFrame
     coverage: pd.DataFrame
     unused_mappings: list[dict[str, Any]]
@@ -49,7 +50,8 @@ def assemble(raw: Path) -> Evidence:
     entities, regions_map = load_mappings(raw)
     facts = load_facts(raw, sources, measures, entities, regions_map)
     events = load_events(raw, sources, entities, regions_map)
+    persons = load_persons(raw, sources, entities)
     identities = load_identities(raw, measures, entities)
-    conflicts = find_conflicts(facts, identities, events, noted_conflicts(raw, facts, events))
+    conflicts = find_conflicts(facts, identities, events, noted_conflicts(raw, facts, events, persons))
     unused = [u for m in [*entities.values(), regions_map] for u in m.unused()]
-    return Evidence(sources, facts, events, conflicts, coverage(facts), unused)
+    return Evidence(sources, facts, events, persons, conflicts, coverage(facts), unused)

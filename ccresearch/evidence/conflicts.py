@@ -108,13 +108,23 @@ def find_conflicts(
                 if a.date_start <= b.date_end and b.date_start <= a.date_end:
                     continue
                 rows.append(_date_conflict_row(a, b))
-    keyed = facts.assign(_region=facts["region_code"].fillna(""))
-    for _, group in keyed.groupby(["entity", "measure", "unit", "_region"], sort=True):
+    keyed = facts.assign(
+        _region=facts["region_code"].fillna(""),
+        _kind=facts.get("period_kind", "stock"),
+    )
+    for (*_, kind), group in keyed.groupby(["entity", "measure", "unit", "_region", "_kind"], sort=True):
         recs = list(group.itertuples(index=False))
         for a, b in itertools.combinations(recs, 2):
-            if not _periods_overlap(a, b):
-                continue
             ia, ib = interval_of(a._asdict()), interval_of(b._asdict())
+            if kind == "cumulative":
+                fall = _cumulative_fall(a, b, ia, ib)
+                if fall is not None:
+                    rows.append(fall)
+                    continue
+                if not _same_end(a, b):
+                    continue  # counts up to different dates: a later count may be larger
+            elif not _periods_overlap(a, b):
+                continue
             overlap = ia.overlaps(ib)
             if overlap and (ia.value is None or ib.value is None or math.isclose(ia.value, ib.value)):
                 continue  # no stated disagreement
@@ -171,7 +181,16 @@ def find_conflicts(
                     )
                     rows.append(
                         _conflict_row(
-                            "sum", verdict, reason, total, pseudo, total.fact_id, pseudo.fact_id, it, ip, overlap
+                            "sum",
+                            verdict,
+                            reason,
+                            total,
+                            pseudo,
+                            total.fact_id,
+                            pseudo.fact_id,
+                            it,
+                            ip,
+                            overlap,
                         )
                     )
     by_pair = {frozenset((r["fact_id_a"], r["fact_id_b"])): r for r in rows}
@@ -179,7 +198,9 @@ def find_conflicts(
         pair = frozenset((note["fact_id_a"], note["fact_id_b"]))
         hit = by_pair.get(pair)
         if hit is not None:
-            hit.update(kind=note["kind"], verdict=note["verdict"], reason=note["reason"], note_id=note["note_id"])
+            hit.update(
+                kind=note["kind"], verdict=note["verdict"], reason=note["reason"], note_id=note["note_id"]
+            )
         else:
             rows.append(note)
             by_pair[pair] = note
@@ -196,9 +217,35 @@ def find_conflicts(
     return frame
 
 
-def noted_conflicts(raw: Path, facts: pd.DataFrame, events: pd.DataFrame) -> list[dict[str, Any]]:
-    """Conflicts a researcher recorded in ``noted_conflicts.csv``: two facts or events named by id, the kind of
-    disagreement, the verdict and the reason in words (``explanation``)."""
+def _same_end(a: Any, b: Any) -> bool:
+    import pandas as pd
+
+    return not pd.isna(a.period_end) and not pd.isna(b.period_end) and a.period_end == b.period_end
+
+
+def _cumulative_fall(a: Any, b: Any, ia: Interval, ib: Interval) -> dict[str, Any] | None:
+    """A conflict row when a cumulative count up to a later date is below one up to an earlier date (every
+    value the later interval allows is below every value of the earlier one); else None."""
+    import pandas as pd
+
+    if pd.isna(a.period_end) or pd.isna(b.period_end) or a.period_end == b.period_end:
+        return None
+    (early, ie), (late, il) = sorted([(a, ia), (b, ib)], key=lambda x: x[0].period_end)
+    if il.high >= ie.low:
+        return None
+    reason = (
+        f"a cumulative count falls: {early.source_id} says {early.value_text} ({_fmt(ie)}) up to "
+        f"{early.period_end.date().isoformat()}, {late.source_id} says {late.value_text} ({_fmt(il)}) up to "
+        f"{late.period_end.date().isoformat()}"
+    )
+    return _conflict_row("values", "incompatible", reason, a, b, a.fact_id, b.fact_id, ia, ib, False)
+
+
+def noted_conflicts(
+    raw: Path, facts: pd.DataFrame, events: pd.DataFrame, persons: pd.DataFrame | None = None
+) -> list[dict[str, Any]]:
+    """Conflicts a researcher recorded in ``noted_conflicts.csv``: two facts, events or persons named by id,
+    the kind of disagreement, the verdict and the reason in words (``explanation``)."""
     path = raw / "noted_conflicts.csv"
     if not path.exists():
         return []
@@ -206,20 +253,21 @@ def noted_conflicts(raw: Path, facts: pd.DataFrame, events: pd.DataFrame) -> lis
     _unique(frame, "note_id", file=path)
     by_id = {r.fact_id: r for r in facts.itertuples(index=False)}
     dated = {r.event_id: r for r in events.itertuples(index=False)}
+    named = {r.person_id: r for r in persons.itertuples(index=False)} if persons is not None else {}
     rows = []
     for row, rec in _rows(frame):
         where = {"file": path, "row": row}
         items = []
         for column in ("item_a", "item_b"):
-            item = by_id.get(rec[column]) or dated.get(rec[column])
+            item = by_id.get(rec[column]) or dated.get(rec[column]) or named.get(rec[column])
             if item is None:
                 raise InputError(
-                    "unknown fact or event",
+                    "unknown fact, event or person",
                     **where,
                     field=column,
                     value=rec[column],
-                    expected="a fact_id in data/raw/facts or an event_id in events.csv",
-                    mend="correct the id, or add the fact or event first",
+                    expected="a fact_id in data/raw/facts, an event_id in events.csv or a person_id in persons.csv",
+                    mend="correct the id, or add the fact, event or person first",
                 )
             items.append(item)
         for column, allowed in (("kind", CONFLICT_KINDS), ("verdict", VERDICTS)):
@@ -236,26 +284,69 @@ def noted_conflicts(raw: Path, facts: pd.DataFrame, events: pd.DataFrame) -> lis
             rec["explanation"], **where, field="explanation", expected="the reason in words"
         )
         a, b = items
-        if hasattr(a, "event_id") != hasattr(b, "event_id"):
+        if _item_kind(a) != _item_kind(b):
             raise InputError(
-                "a noted conflict pairs a fact with an event",
+                f"a noted conflict pairs a {_item_kind(a)} with a {_item_kind(b)}",
                 **where,
                 field="item_b",
                 value=rec["item_b"],
-                expected="two fact ids or two event ids",
+                expected="two fact ids, two event ids or two person ids",
+                mend="name two items of the same kind",
             )
         if hasattr(a, "event_id"):
             row_out = _date_conflict_row(a, b)
+        elif hasattr(a, "person_id"):
+            row_out = _name_conflict_row(a, b)
         else:
             ia, ib = interval_of(a._asdict()), interval_of(b._asdict())
             row_out = _conflict_row(
                 rec["kind"], rec["verdict"], explanation, a, b, a.fact_id, b.fact_id, ia, ib, ia.overlaps(ib)
             )
         row_out.update(
-            kind=rec["kind"], verdict=rec["verdict"], reason=explanation, detected=False, note_id=rec["note_id"]
+            kind=rec["kind"],
+            verdict=rec["verdict"],
+            reason=explanation,
+            detected=False,
+            note_id=rec["note_id"],
         )
         rows.append(row_out)
     return rows
+
+
+def _item_kind(item: Any) -> str:
+    return "event" if hasattr(item, "event_id") else "person" if hasattr(item, "person_id") else "fact"
+
+
+def _name_conflict_row(a: Any, b: Any) -> dict[str, Any]:
+    nan = float("nan")
+    return {
+        "conflict_id": "",
+        "kind": "names",
+        "verdict": "incompatible",
+        "reason": f"{a.source_id} names {a.name_as_written!r}, {b.source_id} {b.name_as_written!r}",
+        "entity": a.entity,
+        "entity_name": a.entity_name,
+        "measure": a.role,
+        "region_code": None,
+        "fact_id_a": a.person_id,
+        "source_id_a": a.source_id,
+        "value_text_a": a.name_as_written,
+        "low_a": nan,
+        "value_a": nan,
+        "high_a": nan,
+        "period_a": None,
+        "fact_id_b": b.person_id,
+        "source_id_b": b.source_id,
+        "value_text_b": b.name_as_written,
+        "low_b": nan,
+        "value_b": nan,
+        "high_b": nan,
+        "period_b": None,
+        "same_source": a.source_id == b.source_id,
+        "intervals_overlap": False,
+        "detected": False,
+        "note_id": None,
+    }
 
 
 def _date_conflict_row(a: Any, b: Any) -> dict[str, Any]:

@@ -9,15 +9,17 @@ if TYPE_CHECKING:
 
 
 def coverage(facts: pd.DataFrame) -> pd.DataFrame:
-    """Which entities have which measures for which years: one row per entity, measure and year."""
+    """Which entities have which measures for which years: one row per entity, measure and year (year missing
+    for a fact without a period)."""
     import pandas as pd
 
     rows = []
     for rec in facts.itertuples(index=False):
-        if pd.isna(rec.period_start):
+        if pd.isna(rec.period_end):
             years: list[int | None] = [None]
-        else:
-            years = list(range(rec.period_start.year, rec.period_end.year + 1))
+        else:  # a cumulative count with an open start counts in the year it runs up to
+            first = rec.period_end.year if pd.isna(rec.period_start) else rec.period_start.year
+            years = list(range(first, rec.period_end.year + 1))
         for year in years:
             rows.append(
                 (rec.entity, rec.entity_name, rec.entity_kind, rec.measure, year, rec.fact_id, rec.source_id)

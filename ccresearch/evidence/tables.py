@@ -32,8 +32,9 @@ SOURCE_KINDS = {
     "industry",
     "reference",
     "statistics",
+    "research",
 }
-LANGUAGES = {"nl", "en"}
+LANGUAGES = {"nl", "en", "de"}
 FACT_COLUMNS = [
     "fact_id",
     "source_id",
@@ -50,6 +51,8 @@ FACT_COLUMNS = [
 ]
 # what a fact's period is: a count at a date, over a period, up to a date, or a value to reach by a date
 PERIOD_KINDS = ("stock", "flow", "cumulative", "target")
+# period_text for a figure about an earlier time the source does not name: its period is missing
+DATE_NOT_STATED = "date not stated"
 MEASURE_COLUMNS = ["measure", "unit", "kind", "min", "max", "description"]
 EVENT_KIND_COLUMNS = ["event_kind", "description"]
 MAPPING_COLUMNS = ["name_as_written", "canonical_id", "canonical_name", "note"]
@@ -68,6 +71,7 @@ EVENT_COLUMNS = [
     "region",
     "note",
 ]
+PERSON_COLUMNS = ["person_id", "source_id", "entity", "role", "name_as_written", "note"]
 IDENTITY_COLUMNS = ["identity_id", "entity", "total_measure", "part_measures", "note"]
 # the unit a parsed figure implies -> the declared units it may stand in
 _UNIT_FAMILIES = {
@@ -138,7 +142,13 @@ def _rows(frame: pd.DataFrame) -> list[tuple[int, dict[str, str]]]:
 def _require(value: str, *, file: Path, row: int, field: str, expected: str) -> str:
     if not value:
         raise InputError(
-            "empty required field", file=file, row=row, field=field, value=value, expected=expected
+            "empty required field",
+            file=file,
+            row=row,
+            field=field,
+            value=value,
+            expected=expected,
+            mend="fill in the field (see data/raw/templates for an example row)",
         )
     return value
 
@@ -158,6 +168,7 @@ def _unique(
                 field=column,
                 value=key,
                 expected=f"a unique {column} (already used in {first_file.name} row {first_row})",
+                mend="give the row an id of its own",
             )
         seen[key] = (file, row)
 
@@ -175,6 +186,7 @@ def _iso_date(text: str, *, file: Path, row: int, field: str) -> tuple[dt.date, 
             field=field,
             value=text,
             expected="YYYY-MM-DD, YYYY-MM or YYYY",
+            mend="write the date as the source gives it: 2015-03-02, 2015-03 or 2015",
         ) from exc
 
 
@@ -194,7 +206,8 @@ def load_sources(raw: Path) -> pd.DataFrame:
                 row=row,
                 field="language",
                 value=rec["language"],
-                expected="nl or en",
+                expected="nl, en or de",
+                mend="write the language of the source: nl, en or de",
             )
         if rec["kind"] not in SOURCE_KINDS:
             raise InputError(
@@ -204,6 +217,7 @@ def load_sources(raw: Path) -> pd.DataFrame:
                 field="kind",
                 value=rec["kind"],
                 expected=sorted(SOURCE_KINDS),
+                mend="use one of the listed kinds (see data/raw/README.md, sources)",
             )
         if rec["date"]:
             _iso_date(rec["date"], file=path, row=row, field="date")
@@ -233,7 +247,14 @@ def load_measures(raw: Path) -> dict[str, dict[str, str]]:
                     mend=f"write the plausible {name}imum of {rec['measure']} as digits, or leave it empty",
                 ) from None
             if math.isnan(bounds[name]):
-                raise InputError("not a number", file=path, row=row, field=name, value=text)
+                raise InputError(
+                    "not a number",
+                    file=path,
+                    row=row,
+                    field=name,
+                    value=text,
+                    mend="write a plain number, or leave it empty for no bound",
+                )
         if bounds["min"] > bounds["max"]:
             raise InputError(
                 "minimum above maximum",
@@ -278,7 +299,12 @@ def load_mappings(raw: Path) -> tuple[dict[str, Mapping], Mapping]:
     for kind in (*ENTITY_MAPPINGS, "regions"):
         path = raw / "mappings" / f"{kind}.csv"
         if not path.exists():
-            raise InputError("mapping file missing", file=path, expected=f"columns {MAPPING_COLUMNS}")
+            raise InputError(
+                "mapping file missing",
+                file=path,
+                expected=f"columns {MAPPING_COLUMNS}",
+                mend="create the mapping file from its columns",
+            )
         frame = read_csv_checked(path, required=MAPPING_COLUMNS, allowed=MAPPING_COLUMNS)
         rows: dict[str, tuple[str, str, int]] = {}
         for row, rec in _rows(frame):
@@ -294,6 +320,7 @@ def load_mappings(raw: Path) -> tuple[dict[str, Mapping], Mapping]:
                     field="canonical_id",
                     value=canon,
                     expected="a CBS region code in data/raw/regions (GMxxxx, CRxx, PVxx, NL01)",
+                    mend="use a code listed in data/raw/regions/regions_reference.csv",
                 )
             if kind != "regions":
                 if name in owner:
@@ -305,10 +332,18 @@ def load_mappings(raw: Path) -> tuple[dict[str, Mapping], Mapping]:
                         field="name_as_written",
                         value=name,
                         expected=f"one mapping per name (also in {other.name} row {other_row})",
+                        mend="keep one row for the name",
                     )
                 owner[name] = (path, row)
             elif name in rows:
-                raise InputError("name mapped twice", file=path, row=row, field="name_as_written", value=name)
+                raise InputError(
+                    "name mapped twice",
+                    file=path,
+                    row=row,
+                    field="name_as_written",
+                    value=name,
+                    mend="keep one row for the name",
+                )
             display = rec["canonical_name"] or (known_regions[canon].name if kind == "regions" else canon)
             rows[name] = (canon, display, row)
         entity[kind] = Mapping(kind, path, rows)
@@ -342,7 +377,12 @@ def load_facts(
     source_of = {rec["source_id"]: rec for _, rec in _rows(sources)}
     files = sorted((raw / "facts").glob("*.csv"))
     if not files:
-        raise InputError("no facts files", file=raw / "facts", expected="one or more CSV files of facts")
+        raise InputError(
+            "no facts files",
+            file=raw / "facts",
+            expected="one or more CSV files of facts",
+            mend="add a facts file from data/raw/templates/facts.csv",
+        )
     records: list[dict[str, Any]] = []
     seen: dict[str, tuple[Path, int]] = {}
     unmapped: list[tuple[Path, int, str, str]] = []
@@ -360,6 +400,7 @@ def load_facts(
                     field="source_id",
                     value=rec["source_id"],
                     expected="an id in sources.csv",
+                    mend="add the source to sources.csv or correct the id",
                 )
             measure = measures.get(rec["measure"])
             if measure is None:
@@ -369,6 +410,7 @@ def load_facts(
                     field="measure",
                     value=rec["measure"],
                     expected="a measure in measures.csv",
+                    mend="use a measure listed in measures.csv, or add the new measure there with its unit",
                 )
             if rec["unit"] != measure["unit"]:
                 raise InputError(
@@ -377,6 +419,7 @@ def load_facts(
                     field="unit",
                     value=rec["unit"],
                     expected=f"{measure['unit']} (measures.csv, {rec['measure']})",
+                    mend="write the measure's unit, or choose the measure that has this unit",
                 )
             hit = _map_entity(rec["entity"], entities)
             if hit is None:
@@ -395,12 +438,18 @@ def load_facts(
                     field="value_text",
                     value=rec["value_text"],
                     expected="a count or amount >= 0",
+                    mend="write the size of the figure without a sign; a fall belongs in the measure's name or the note",
                 )
             try:
                 figure = parse_figure(rec["value_text"], lang=source["language"])
             except FigureParseError as exc:
                 raise InputError(
-                    exc.problem, **where, field="value_text", value=rec["value_text"], expected=exc.expected
+                    exc.problem,
+                    **where,
+                    field="value_text",
+                    value=rec["value_text"],
+                    expected=exc.expected,
+                    mend="write the figure exactly as the source does (data/raw/README.md, value_text)",
                 ) from exc
             if not _unit_ok(figure.unit, rec["unit"]):
                 raise InputError(
@@ -409,6 +458,7 @@ def load_facts(
                     field="unit",
                     value=rec["unit"],
                     expected=f"a unit that fits '{rec['value_text']}'",
+                    mend="set unit to what the figure states (a percentage is share), or choose another measure",
                 )
             if figure.interval.low < 0 or (figure.interval.value or 0) < 0:
                 raise InputError(
@@ -417,6 +467,7 @@ def load_facts(
                     field="value_text",
                     value=rec["value_text"],
                     expected="a count or amount >= 0",
+                    mend="write the size of the figure without a sign; a fall belongs in the measure's name or the note",
                 )
             _check_range(figure.interval, measure, rec, where)
             kind = rec["period_kind"]
@@ -466,6 +517,7 @@ def load_facts(
             field=what,
             value=name,
             expected=f"a row in data/raw/mappings/{'regions' if what == 'region' else '{organisations,programmes,sectors}'}.csv",
+            mend="add a row name_as_written,canonical_id,canonical_name,note for each name to the mapping file",
         )
     facts = pd.DataFrame.from_records(records, columns=OUTPUT_FACT_COLUMNS)
     for col in ("period_start", "period_end"):
@@ -509,8 +561,8 @@ def _period(
 ) -> tuple[dt.date | None, dt.date | None]:
     """Period of a fact: explicit dates, else the period text relative to the source date, else the source date.
 
-    A ``cumulative`` count runs up to its date from a start the source states; where it states none the start
-    stays missing (open). A length of time without a date (``voor twee jaar``) leaves the period unknown:
+    Without dates or text a ``stock`` is counted at the source date; a ``cumulative`` count runs up to it, from
+    a start the source states, else an open (missing) start; a ``flow`` or ``target`` has no period then. A length of time without a date (``voor twee jaar``) leaves the period unknown:
     nothing is anchored at the source date that the source does not anchor there.
     """
     from ccresearch.parse import FigureParseError, UnanchoredPeriod, parse_date, parse_period
@@ -525,19 +577,22 @@ def _period(
         if not cumulative:
             start = start or end
         end = end or start
+    elif rec["period_text"].strip().lower() == DATE_NOT_STATED:
+        return None, None  # a figure for an earlier time the source does not name
     elif rec["period_text"]:
-        if not source["date"]:
-            raise InputError(
-                "a relative period needs a dated source",
-                **where,
-                field="period_text",
-                value=rec["period_text"],
-                expected="explicit period_start/period_end, or a date in sources.csv",
-                mend="write the dates the source gives into period_start/period_end",
-            )
-        ref = parse_date(source["date"])
         try:
-            start, end = parse_period(rec["period_text"], ref, lang=source["language"])
+            if source["date"]:
+                start, end = parse_period(
+                    rec["period_text"], parse_date(source["date"]), lang=source["language"]
+                )
+            else:
+                # an undated source: a period written in dates reads the same from any date; a relative
+                # one ('in drie jaar') has no anchor, so the period is unknown
+                early = parse_period(rec["period_text"], dt.date(1900, 1, 1), lang=source["language"])
+                late = parse_period(rec["period_text"], dt.date(2099, 12, 31), lang=source["language"])
+                if early != late:
+                    return None, None
+                start, end = early
         except UnanchoredPeriod:
             return None, None
         except FigureParseError as exc:
@@ -552,7 +607,9 @@ def _period(
             ) from exc
         if cumulative and not _STATES_START.search(rec["period_text"].lower()):
             start = None  # 'in 2016': counted up to 2016; the start is not stated
-    elif source["date"]:
+    elif source["date"] and kind in ("stock", "cumulative"):
+        # a stock is counted at the source date, a cumulative count up to it (from an open start); a flow or
+        # a target without a stated period has none: the source date is not its period
         start, end = parse_date(source["date"])
         if cumulative:
             start = None
@@ -699,6 +756,7 @@ def load_events(
                 field="entity",
                 value=rec["entity"],
                 expected="a row in data/raw/mappings/{organisations,programmes,sectors}.csv",
+                mend="add the name as written to the mapping file named above",
             )
         region_code = None
         if rec["region"]:
@@ -710,6 +768,7 @@ def load_events(
                     field="region",
                     value=rec["region"],
                     expected="a row in data/raw/mappings/regions.csv or a CBS region code",
+                    mend="add the name as written to the mapping file named above",
                 )
         if rec["date_start"]:
             start = _iso_date(rec["date_start"], **where, field="date_start")[0]
@@ -723,6 +782,7 @@ def load_events(
                 field="date_end",
                 value=rec["date_end"],
                 expected=f"a date on or after {start}",
+                mend="swap date_start and date_end, or correct the date",
             )
         records.append(
             {
@@ -749,16 +809,16 @@ def load_events(
     return events.sort_values("event_id").reset_index(drop=True)
 
 
-def _event_dates(rec: dict[str, str], source: dict[str, str], where: dict[str, Any]) -> tuple[dt.date, dt.date]:
+def _event_dates(
+    rec: dict[str, str], source: dict[str, str], where: dict[str, Any]
+) -> tuple[dt.date, dt.date]:
     """An event's first and last day read from its date as written, relative to the source date."""
     from ccresearch.parse import FigureParseError, parse_date, parse_period
 
     text = _APPROX_DATE.sub("", rec["date_text"].strip().lower())
     mend = "write date_start (and date_end) as YYYY-MM-DD, YYYY-MM or YYYY from the source"
     if not text:
-        raise InputError(
-            "empty required field", **where, field="date_start", expected="a date", mend=mend
-        )
+        raise InputError("empty required field", **where, field="date_start", expected="a date", mend=mend)
     if not source["date"] and not re.search(r"\d{4}", text):
         raise InputError(
             "a date without a year needs a dated source",
@@ -776,6 +836,71 @@ def _event_dates(rec: dict[str, str], source: dict[str, str], where: dict[str, A
         raise InputError(
             exc.problem, **where, field="date_text", value=rec["date_text"], expected=exc.expected, mend=mend
         ) from exc
+
+
+def load_persons(raw: Path, sources: pd.DataFrame, entities: dict[str, Mapping]) -> pd.DataFrame:
+    """People named by the sources (``persons.csv``), one row per name as written per source, so that two
+    sources naming different people for one role can be recorded as a conflict of names."""
+    import pandas as pd
+
+    path = raw / "persons.csv"
+    columns = [
+        "person_id",
+        "source_id",
+        "entity",
+        "entity_name",
+        "entity_kind",
+        "role",
+        "name_as_written",
+        "note",
+        "file",
+        "row",
+    ]
+    if not path.exists():
+        return pd.DataFrame(columns=columns)
+    frame = read_csv_checked(path, required=PERSON_COLUMNS, allowed=PERSON_COLUMNS)
+    _unique(frame, "person_id", file=path)
+    source_ids = set(sources["source_id"])
+    records = []
+    for row, rec in _rows(frame):
+        where = {"file": path, "row": row}
+        _require(rec["person_id"], **where, field="person_id", expected="a unique id")
+        _require(rec["role"], **where, field="role", expected="the person's role as the source gives it")
+        _require(rec["name_as_written"], **where, field="name_as_written", expected="the name as written")
+        if rec["source_id"] not in source_ids:
+            raise InputError(
+                "unknown source",
+                **where,
+                field="source_id",
+                value=rec["source_id"],
+                expected="an id in sources.csv",
+                mend="add the source to sources.csv or correct the id",
+            )
+        hit = _map_entity(rec["entity"], entities)
+        if hit is None:
+            raise InputError(
+                "name without a mapping",
+                **where,
+                field="entity",
+                value=rec["entity"],
+                expected="a row in data/raw/mappings/{organisations,programmes,sectors}.csv",
+                mend="add the name to the mapping, or use a name already mapped",
+            )
+        records.append(
+            {
+                "person_id": rec["person_id"],
+                "source_id": rec["source_id"],
+                "entity": hit[0],
+                "entity_name": hit[1],
+                "entity_kind": hit[2],
+                "role": rec["role"],
+                "name_as_written": rec["name_as_written"],
+                "note": rec["note"] or None,
+                "file": path.relative_to(raw).as_posix(),
+                "row": row,
+            }
+        )
+    return pd.DataFrame.from_records(records, columns=columns).sort_values("person_id").reset_index(drop=True)
 
 
 def load_identities(
@@ -799,6 +924,7 @@ def load_identities(
                     field=name,
                     value=value,
                     expected="a measure in measures.csv",
+                    mend="use a measure listed in measures.csv, or add the new measure there with its unit",
                 )
         entity = rec["entity"]
         if entity not in canon:
@@ -811,6 +937,7 @@ def load_identities(
                     field="entity",
                     value=entity,
                     expected="a canonical id or mapped name",
+                    mend="use a canonical id, or a name mapped in data/raw/mappings",
                 )
             entity = hit[0]
         out.append(

@@ -34,6 +34,9 @@ Policies (what a qualifier means):
 - **Shares** are fractions: ``99,9%`` -> 0.999, ``80 procent`` -> 0.8, ``zeven op de tien`` -> 0.7. A lower
   bound on a share stays open (``ruim 80 procent`` -> [0.8, inf]): percentages of growth can exceed 100.
 
+German (``lang="de"``) is read through the Dutch vocabulary (:func:`german_as_dutch`): ``rund 380`` is
+``rond 380``, ``ein Viertel`` is ``een kwart``; German writes numbers the Dutch way.
+
 Number formats: with ``lang="nl"`` ``.`` groups thousands and ``,`` is the decimal sign (``1,8``, ``300.000``);
 with ``lang="en"`` the other way round (``395,265``). A number whose only separator is followed by exactly three
 digits (``395,265`` in Dutch, ``1.500`` in English) is refused unless a scale word or a percent sign makes the
@@ -329,13 +332,15 @@ def _nl_below_100(w: str) -> int | None:
     return None
 
 
-def _nl_below_1000(w: str) -> int | None:
+def _nl_below_1000(w: str, teens: bool = False) -> int | None:
+    """A Dutch number word below 1000; with ``teens`` also the hundreds counted from 11 to 19
+    (``dertienhonderd`` = 1300), as Dutch writes numbers from 1100 to 1999."""
     if "honderd" not in w:
         return _nl_below_100(w)
     left, _, right = w.partition("honderd")
     hundreds = 1 if left == "" else _nl_below_100(left)
     rest = 0 if right == "" else _nl_below_100(right.removeprefix("en") if right != "en" else right)
-    if hundreds is None or rest is None or not 1 <= hundreds <= 9:
+    if hundreds is None or rest is None or not (1 <= hundreds <= 9 or (teens and 11 <= hundreds <= 19)):
         return None
     return hundreds * 100 + rest
 
@@ -357,7 +362,7 @@ def _nl_word(w: str) -> Decimal | None:
         if thousands is None or rest is None or thousands == 0:
             return None
         return Decimal(thousands * 1000 + rest)
-    n = _nl_below_1000(w)
+    n = _nl_below_1000(w, teens=True)
     return Decimal(n) if n is not None else None
 
 
@@ -413,6 +418,9 @@ def _tokenise(text: str, lang: Lang) -> list[str]:
     s = re.sub(r"(?<=\d)\s*-\s*(?=[€\d])", " - ", s)  # 30-40, 5.000-€ 6.000
     s = _UNIT_DASH_RE.sub(r"\1 - ", s)  # 40%-50%, 5 procent-6 procent, 2 miljoen-3 miljoen
     s = re.sub(r"(?<=\d)(?=[a-z])", " ", s)  # 354mln -> 354 mln
+    # a hyphen before a fraction word: 'one-quarter', 'twee-derde' are 'one quarter', 'twee derde'
+    fractions = "|".join(sorted(_FRACTIONS[lang], key=len, reverse=True))
+    s = re.sub(rf"(?<=[a-zë])-(?=(?:{fractions})\b)", " ", s)
     tokens = []
     for tok in s.split():
         tok = tok.rstrip(".,;:!?").strip("'")
@@ -746,8 +754,41 @@ def _to_decimal(tok: str, lang: Lang) -> Decimal:
 
 def _check_lang(lang: str) -> Lang:
     if lang not in ("nl", "en"):
-        raise ParameterError("unknown language", field="lang", value=lang, expected="'nl' or 'en'")
+        raise ParameterError("unknown language", field="lang", value=lang, expected="'nl', 'en' or 'de'")
     return lang  # type: ignore[return-value]
+
+
+# German figures and periods are read through the Dutch vocabulary: German writes numbers as Dutch does
+# (``1.300``, ``1,5``), and its qualifiers, number words and units map one to one onto Dutch ones.
+_GERMAN = {
+    "mehr als": "meer dan", "weniger als": "minder dan", "bis zu": "maximaal", "zwischen": "tussen",
+    "rund": "rond", "etwa": "ongeveer", "ungefähr": "ongeveer", "zirka": "circa", "schätzungsweise": "naar schatting",
+    "über": "ruim", "mindestens": "minstens", "fast": "bijna", "knapp": "bijna", "beinahe": "bijna",
+    "höchstens": "hooguit", "maximal": "maximaal", "bis": "tot", "und": "en", "oder": "of",
+    "ein": "een", "eine": "een", "einen": "een", "einem": "een", "eins": "een", "zwei": "twee", "drei": "drie",
+    "fünf": "vijf", "sechs": "zes", "sieben": "zeven", "neun": "negen", "zehn": "tien", "elf": "elf",
+    "zwölf": "twaalf", "zwanzig": "twintig", "dreißig": "dertig", "vierzig": "veertig", "fünfzig": "vijftig",
+    "hundert": "honderd", "tausend": "duizend", "million": "miljoen", "millionen": "miljoen",
+    "milliarde": "miljard", "milliarden": "miljard", "mio": "mln", "mrd": "mld",
+    "viertel": "kwart", "drittel": "derde", "hälfte": "helft", "die": "de", "der": "de", "das": "het",
+    "dutzende": "tientallen", "hunderte": "honderden", "tausende": "duizenden", "einige": "enkele",
+    "mehrere": "meerdere", "viele": "vele", "prozent": "procent",
+    "jahr": "jaar", "jahre": "jaar", "jahren": "jaar", "monat": "maand", "monate": "maanden", "monaten": "maanden",
+    "woche": "week", "wochen": "weken", "tag": "dag", "tage": "dagen", "tagen": "dagen", "stunde": "uur",
+    "stunden": "uur", "pro": "per", "seit": "sinds", "ab": "vanaf", "im": "in", "anfang": "begin",
+    "ende": "eind", "mitte": "medio", "letzten": "afgelopen", "vergangenen": "afgelopen", "nächsten": "komende",
+    "kommenden": "komende", "januar": "januari", "februar": "februari", "märz": "maart", "mai": "mei",
+    "juni": "juni", "juli": "juli", "oktober": "oktober", "dezember": "december",
+}  # fmt: skip
+_GERMAN_RE = re.compile(
+    r"(?<![\w])(" + "|".join(re.escape(k) for k in sorted(_GERMAN, key=len, reverse=True)) + r")(?![\w])",
+    re.IGNORECASE,
+)
+
+
+def german_as_dutch(text: str) -> str:
+    """A German figure or period in Dutch words (``rund 380`` -> ``rond 380``, ``ein Viertel`` -> ``een kwart``)."""
+    return _GERMAN_RE.sub(lambda m: _GERMAN[m[1].lower()], text)
 
 
 def parse_figure(text: str, *, lang: str = "nl", tolerance: float = APPROX_TOLERANCE) -> Figure:
@@ -756,6 +797,9 @@ def parse_figure(text: str, *, lang: str = "nl", tolerance: float = APPROX_TOLER
     Raises :class:`FigureParseError` when the text holds no number, two unrelated numbers, an ambiguous number
     or words that cannot be read; see the module docstring for what each qualifier means.
     """
+    if lang == "de":
+        fig = parse_figure(german_as_dutch(text) if isinstance(text, str) else text, lang="nl", tolerance=tolerance)
+        return Figure(text, fig.interval, fig.qualifier, fig.unit, fig.per)
     language = _check_lang(lang)
     if (
         isinstance(tolerance, bool)

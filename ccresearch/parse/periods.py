@@ -17,6 +17,7 @@ from ccresearch.parse.figures import (
     _check_lang,
     _normalise,
     _word_number,
+    german_as_dutch,
 )
 
 _MONTHS = {
@@ -374,6 +375,8 @@ def parse_period(text: str, ref: dt.date | tuple[dt.date, dt.date], *, lang: str
     instead of being guessed.
     Raises :class:`FigureParseError` on anything else (``in een paar jaar`` is not a figure).
     """
+    if lang == "de" and isinstance(text, str):
+        return parse_period(german_as_dutch(text), ref, lang="nl")
     language = _check_lang(lang)
     if not isinstance(text, str):
         raise FigureParseError("not a text", value=text, expected=EXPECTED_PERIOD)
@@ -452,9 +455,33 @@ def _parse_period(text: str, ref: dt.date, language: Lang) -> _Span:
     ) or (m := re.fullmatch(rf"(?:sinds|since|al) {n_unit}", s)):
         n, unit = _count(m[1], language, text), _PERIOD_UNITS[m[2]]
         return _shift(ref, -n, unit), ref
+    if m := re.fullmatch(rf"(?:over|in|within) {n_unit} (?:van nu|from now)", s) or (
+        m := re.fullmatch(rf"over {n_unit}", s)
+    ):
+        # 'over twee jaar' (two years from now): the day that many years after the source date
+        d = _shift(ref, _count(m[1], language, text), _PERIOD_UNITS[m[2]])
+        return d, d
     if m := re.fullmatch(rf"{n_unit} (?:geleden|ago)", s):
         d = _shift(ref, -_count(m[1], language, text), _PERIOD_UNITS[m[2]])
         return d, d
+    if m := re.fullmatch(
+        r"(dit jaar|this year|dit kwartaal|this quarter|deze maand|this month)"
+        r" (?:per|tot en met|t/m|up to|through|until|tot|to) (.+)",
+        s,
+    ):
+        # 'dit jaar (per medio juni)': from the start of the calendar period up to the date written
+        size = 12 if "jaar" in m[1] or "year" in m[1] else 3 if "kwartaal" in m[1] or "quarter" in m[1] else 1
+        start = dt.date(ref.year, (ref.month - 1) // size * size + 1, 1)
+        p = _point(m[2], ref, text)
+        if p is None:
+            raise fail(f"cannot read the end '{m[2]}'")
+        exclusive = re.search(r" (?:tot|to|until) ", f" {s[len(m[1]) :]} ") and not re.search(
+            r"tot en met", s
+        )
+        end = p[0] - dt.timedelta(days=1) if exclusive else p[1]
+        if end < start:
+            raise fail("a period that ends before it starts")
+        return start, end
     if m := re.fullmatch(
         r"(dit|deze|this|het huidige|de huidige|vorig|vorige|last|volgend|volgende|next)"
         r" (jaar|year|kwartaal|quarter|maand|month)",

@@ -97,6 +97,10 @@ def describe_interval(
     def f(x: float) -> str:
         return _fmt_value(x, language, kind, decimals)
 
+    if iv.value is None:  # a range or vague magnitude: the bounds only
+        if math.isinf(iv.high):
+            return f"{w['at_least']} {f(iv.low)}"
+        return f(iv.low) if f(iv.low) == f(iv.high) else f"{f(iv.low)} {w['to']} {f(iv.high)}"
     if iv.is_exact or f(iv.low) == f(iv.high):
         return f(iv.value)
     if math.isinf(iv.high) and iv.low == iv.value:
@@ -252,7 +256,7 @@ def draw_ratio_ranges(ax: Any, ratios: Sequence[Ratio], language: Language = "en
     The axis ends a little beyond the largest finite number; an open upper bound runs into the edge with an
     arrow and the words "no upper bound".
     """
-    finite = [x for r in ratios for x in (r.low, r.value, r.high) if math.isfinite(x)]
+    finite = [x for r in ratios for x in (r.low, r.value, r.high) if x is not None and math.isfinite(x)]
     right = max(finite) * 1.35 if finite else 1.0
     color = "#0072B2"
     labels = []
@@ -263,12 +267,20 @@ def draw_ratio_ranges(ax: Any, ratios: Sequence[Ratio], language: Language = "en
         hi = r.high if math.isfinite(r.high) else right
         if not r.interval.is_exact:
             ax.plot([lo, min(hi, right)], [y, y], color=color, lw=3, alpha=0.35, solid_capstyle="butt")
-        ax.plot([r.value], [y], "o", color=color)
+        if r.value is not None:
+            ax.plot([r.value], [y], "o", color=color)
         if r.open_high:
-            _open_arrow(ax, y, r.value, right, color)
+            _open_arrow(ax, y, r.value if r.value is not None else lo, right, color)
             ax.text(right, y + 0.18, word("unbounded", language), ha="right", va="bottom", fontsize="x-small")
         text = r.text(language)
-        ax.text(r.value, y - 0.22, text, ha="center", va="top", fontsize="x-small")
+        ax.text(
+            r.value if r.value is not None else (lo + min(hi, right)) / 2,
+            y - 0.22,
+            text,
+            ha="center",
+            va="top",
+            fontsize="x-small",
+        )
     ax.set_yticks([y for y, _ in labels], [t for _, t in labels])
     ax.set_ylim(-0.7, len(ratios) - 0.4)
     ax.set_xlim(0, right)
@@ -283,7 +295,11 @@ def draw_national_series(
     color = "#D55E00"
     xs = list(range(len(points)))
     finite = [
-        x for p in points if p.ratio for x in (p.ratio.low, p.ratio.value, p.ratio.high) if math.isfinite(x)
+        x
+        for p in points
+        if p.ratio
+        for x in (p.ratio.low, p.ratio.value, p.ratio.high)
+        if x is not None and math.isfinite(x)
     ]
     top = max(finite) * 1.25 if finite else 1.0
     for x, p in zip(xs, points, strict=True):
@@ -303,13 +319,17 @@ def draw_national_series(
         lo = r.low if math.isfinite(r.low) else 0.0
         hi = r.high if math.isfinite(r.high) else top
         ax.plot([x, x], [lo, hi], color=color, lw=3, alpha=0.35)
+        if r.value is None:  # no stated value: the range bar alone
+            continue
         ax.plot([x], [r.value], "o", color=color)
         if r.open_high:
             _open_arrow(
                 ax, x, r.value, top, color
             )  # pragma: no cover - vertical open bounds do not occur yet
         ax.text(x + 0.08, r.value, _fmt_value(r.value, language), va="center", fontsize="x-small")
-    known = [(x, p.ratio.value) for x, p in zip(xs, points, strict=True) if p.ratio]
+    known = [
+        (x, p.ratio.value) for x, p in zip(xs, points, strict=True) if p.ratio and p.ratio.value is not None
+    ]
     if len(known) > 1:
         ax.plot([k[0] for k in known], [k[1] for k in known], color=color, lw=1, alpha=0.6)
     ax.set_xticks(xs, labels, rotation=20, ha="right", fontsize="small")

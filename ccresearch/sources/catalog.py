@@ -73,21 +73,44 @@ def read_sidecar(path: Path) -> Sidecar:
         raise InputError(
             "raw file has no sidecar",
             file=path,
-            expected=f"a sidecar {side.name} with {', '.join(SIDECAR_FIELDS[:4])} (ccresearch sidecar FILE)",
+            expected=f"a sidecar {side.name} with {', '.join(SIDECAR_FIELDS[:4])}",
+            mend=f"run ccresearch sidecar {path} --origin TEXT --licence TEXT",
         )
     try:
         data = yaml.safe_load(side.read_text(encoding="utf-8")) or {}
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise InputError(f"sidecar is not valid YAML: {exc}", file=side) from exc
+        raise InputError(
+            f"sidecar is not valid YAML: {exc}",
+            file=side,
+            mend="fix the YAML, or delete it and run ccresearch sidecar",
+        ) from exc
     if not isinstance(data, dict):
-        raise InputError("sidecar is not a mapping", file=side, value=data, expected="key: value lines")
+        raise InputError(
+            "sidecar is not a mapping",
+            file=side,
+            value=data,
+            expected="key: value lines",
+            mend="write one 'field: value' per line",
+        )
     for key in SIDECAR_FIELDS[:4]:
         if not str(data.get(key) or "").strip():
-            raise InputError("sidecar lacks a field", file=side, field=key, expected="a non-empty value")
+            raise InputError(
+                "sidecar lacks a field",
+                file=side,
+                field=key,
+                expected="a non-empty value",
+                mend=f"run ccresearch sidecar FILE --{key} TEXT"
+                if key != "sha256"
+                else "run ccresearch sidecar FILE",
+            )
     unknown = sorted(set(data) - set(SIDECAR_FIELDS))
     if unknown:
         raise InputError(
-            "sidecar has unknown fields", file=side, value=unknown, expected=list(SIDECAR_FIELDS)
+            "sidecar has unknown fields",
+            file=side,
+            value=unknown,
+            expected=list(SIDECAR_FIELDS),
+            mend="remove or rename the unknown fields",
         )
     return Sidecar(**{k: str(data.get(k) or "") for k in SIDECAR_FIELDS})
 
@@ -103,6 +126,7 @@ def verify(path: Path) -> Sidecar:
             field="sha256",
             value=actual,
             expected=f"{sidecar.sha256} (as recorded in {sidecar_path(path).name})",
+            mend=f"if the change is intended, refresh the sidecar: ccresearch sidecar {path}",
         )
     return sidecar
 
@@ -110,15 +134,40 @@ def verify(path: Path) -> Sidecar:
 def verify_all(raw: Path) -> dict[str, Sidecar]:
     """Verify every raw file below ``raw``; returns relative path -> sidecar. Orphan sidecars are errors."""
     result: dict[str, Sidecar] = {}
+    changed: list[tuple[Path, ChecksumMismatch]] = []
     for path in data_files(raw):
-        result[path.relative_to(raw).as_posix()] = verify(path)
+        try:
+            result[path.relative_to(raw).as_posix()] = verify(path)
+        except ChecksumMismatch as exc:
+            changed.append((path, exc))
+    if changed:
+        names = [p.relative_to(raw).as_posix() for p, _ in changed]
+        first_path, first = changed[0]
+        command = "ccresearch sidecar " + " ".join(str(p) for p, _ in changed)
+        raise ChecksumMismatch(
+            f"checksum mismatch in {len(changed)} file(s), changed since their sidecars were written: "
+            + ", ".join(names),
+            file=first_path,
+            field="sha256",
+            value=first.value,
+            expected=first.expected,
+            mend=f"if every change is intended, refresh the sidecars: {command}",
+        )
     for side in sorted(raw.rglob("*" + SIDECAR_SUFFIX)):
         if is_hidden(side, raw):
             continue
         target = side.with_name(side.name[: -len(SIDECAR_SUFFIX)])
         if not target.exists():
-            raise InputError("sidecar without its data file", file=side, expected=f"a file {target.name}")
+            raise InputError(
+                "sidecar without its data file",
+                file=side,
+                expected=f"a file {target.name}",
+                mend="restore the data file, or delete the sidecar",
+            )
     return result
+
+
+SIDECAR_TEXT_FIELDS = ("origin", "licence", "retrieved", "description")
 
 
 def write_sidecar(
@@ -128,14 +177,30 @@ def write_sidecar(
     licence: str | None = None,
     retrieved: str | None = None,
     description: str | None = None,
+    replace: bool = False,
 ) -> Sidecar:
-    """Write or refresh the sidecar of ``path``: sha256 recomputed, other fields kept unless given."""
+    """Write or refresh the sidecar of ``path``: sha256 recomputed, other fields kept unless given.
+
+    A given field that differs from the one already recorded is refused unless ``replace`` is True: a
+    refreshed checksum must not silently rewrite provenance. :func:`sidecar_changes` says what changes.
+    """
     import yaml
 
-    old: dict[str, str] = {}
     side = sidecar_path(path)
-    if side.exists():
-        old = yaml.safe_load(side.read_text(encoding="utf-8")) or {}
+    old = _old_fields(side)
+    given = {"origin": origin, "licence": licence, "retrieved": retrieved, "description": description}
+    if not replace:
+        for key, value in given.items():
+            before = str(old.get(key) or "")
+            if value is not None and before and str(value) != before:
+                raise InputError(
+                    "the sidecar already records a different value",
+                    file=side,
+                    field=key,
+                    value=str(value),
+                    expected=f"the recorded {key} {before!r}, or --replace to overwrite it",
+                    mend=f"leave out --{key} to keep it, or add --replace to change it",
+                )
     fields = {
         "origin": origin or old.get("origin"),
         "licence": licence or old.get("licence"),
@@ -145,9 +210,44 @@ def write_sidecar(
     }
     for key in ("origin", "licence"):
         if not fields[key]:
-            raise InputError("a new sidecar needs this field", file=side, field=key, expected=f"--{key} TEXT")
-    sidecar = Sidecar(**fields)  # type: ignore[arg-type]
+            raise InputError(
+                "a new sidecar needs this field",
+                file=side,
+                field=key,
+                expected=f"--{key} TEXT",
+                mend=f"run ccresearch sidecar {path} --{key} TEXT",
+            )
+    sidecar = Sidecar(**{k: str(v) for k, v in fields.items()})
     tmp = side.with_name(side.name + ".tmp")
     tmp.write_text(yaml.safe_dump(asdict(sidecar), sort_keys=False, allow_unicode=True), encoding="utf-8")
     tmp.replace(side)
     return sidecar
+
+
+def _old_fields(side: Path) -> dict[str, str]:
+    import yaml
+
+    if not side.exists():
+        return {}
+    try:
+        data = yaml.safe_load(side.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise InputError(
+            f"sidecar is not valid YAML: {exc}", file=side, mend="fix or delete the sidecar"
+        ) from exc
+    return {k: str(v) for k, v in data.items() if v is not None} if isinstance(data, dict) else {}
+
+
+def sidecar_changes(before: dict[str, str], after: Sidecar) -> list[tuple[str, str, str]]:
+    """(field, old, new) for every field whose value differs between an old sidecar and a new one."""
+    new = asdict(after)
+    return [
+        (k, str(before.get(k) or ""), str(new[k]))
+        for k in SIDECAR_FIELDS
+        if str(before.get(k) or "") != str(new[k])
+    ]
+
+
+def read_sidecar_fields(path: Path) -> dict[str, str]:
+    """The fields recorded in the sidecar of ``path`` (empty when it has none), without checking them."""
+    return _old_fields(sidecar_path(path))
