@@ -122,7 +122,7 @@ def span_words(start: Any, end: Any, language: str) -> str:
 
 def period_text_words(period: Any, language: str) -> str:
     """A conflict's period as stored (``2016-08-01..2016-08-31``, ``2016-04-30``, ``..2016-12-31``) in words."""
-    if not isinstance(period, str) or not period.strip():
+    if not isinstance(period, str) or not period.strip() or period.strip() == UNDATED:
         return span_words(None, None, language)
     if ".." in period:
         start, end = period.split("..", 1)
@@ -215,6 +215,11 @@ def _source_language(sources: pd.DataFrame, source_id: str) -> str:
 
 
 # --------------------------------------------------------------------------------------------- figures
+
+
+def _text(value: Any) -> str:
+    """A string from the data, or "" when missing."""
+    return value.strip() if isinstance(value, str) else ""
 
 
 def _put(frame: pd.DataFrame, name: str, values: list[Any]) -> None:
@@ -320,7 +325,7 @@ def draw_qualifiers(counts: pd.DataFrame, labels: list[str], language: str) -> A
         ax = one_axis(fig)
         narrow = fig.get_figwidth() < 5
         names = [_wrap(lab, 14 if narrow else 30) for lab in labels][::-1]
-        values = list(counts["n"])[::-1]
+        values = list(counts["n_facts"])[::-1]
         bars = ax.barh(names, values, color=colour(0))
         for bar, v in zip(bars, values, strict=True):
             ax.text(
@@ -452,13 +457,20 @@ def _event_date_words(rec: Any, language: str) -> str:
     if start is None:
         return num_text("evidence.events.undated", language)
     precision = rec.precision if isinstance(rec.precision, str) else "day"
+    qualifier = rec.date_qualifier if isinstance(rec.date_qualifier, str) else "exact"
+    if precision not in ("day", "month", "year"):  # a quarter, a half, a span: the days it may fall on
+        when = span_words(start, rec.date_end, language)
+        return (
+            num_text("evidence.date_qualifier.approximate", language, date=when)
+            if qualifier == "approximate"
+            else when
+        )
     if precision == "year":
         when = str(start.year)
     elif precision == "month":
         when = num.fmt_month(start, language)
     else:
         when = num.fmt_date(start, language)
-    qualifier = rec.date_qualifier if isinstance(rec.date_qualifier, str) else "exact"
     key = f"evidence.date_qualifier.{qualifier}"
     from ccresearch.report.language import has
 
@@ -479,19 +491,20 @@ def _summary(doc: Document, result: EvidenceBase, section: Section) -> None:
             "evidence.summary.sources",
             n=n(s.n_sources),
             kinds=kinds or w.text("evidence.summary.none"),
-            undated=n(s.n_undated),
+            undated=n(s.n_undated_sources),
             ref=doc.ref("sources-table"),
         ),
     ]
-    if s.first_year is not None:
+    years = _years_with_figures(result)
+    if years:
         bullets.append(
             w(
                 "evidence.summary.facts",
                 n=n(s.n_facts),
                 entities=n(s.n_entities),
                 measures=n(s.n_measures),
-                first=s.first_year,
-                last=s.last_year,
+                first=years[0],
+                last=years[-1],
                 ref=doc.ref("coverage-figure"),
             )
         )
@@ -524,23 +537,39 @@ def _summary(doc: Document, result: EvidenceBase, section: Section) -> None:
     section.bullets(bullets)
 
 
+def _years_with_figures(result: EvidenceBase) -> list[int]:
+    """The years some kept figure covers (from the coverage matrix), in order."""
+    return sorted(int(c) for c in result.coverage.columns if c != UNDATED and result.coverage[c].sum() > 0)
+
+
+def full_years(matrix: pd.DataFrame) -> pd.DataFrame:
+    """The coverage matrix with every year from the first to the last (0 where no figure), so that a gap in
+    the data shows as a gap; ``undated`` stays last."""
+    years = sorted(int(c) for c in matrix.columns if c != UNDATED)
+    cols = [str(y) for y in range(years[0], years[-1] + 1)] if years else []
+    if UNDATED in matrix.columns:
+        cols.append(UNDATED)
+    return matrix.reindex(columns=cols, fill_value=0)
+
+
 def filters_words(doc: Document, result: EvidenceBase) -> Markup:
     """The filters applied, in words (which sources are in this report and how many were left out)."""
     w, s, lang = doc.words, result.summary, doc.language
-    if s.since_year is None and s.source_kinds is None:
+    f = s.filters
+    if f.since_year is None and f.source_kinds is None:
         return w("evidence.filters.none", n=num.fmt_int(s.n_sources, lang))
     parts = []
-    if s.since_year is not None:
-        parts.append(w.text("evidence.filters.since", year=s.since_year))
-    if s.source_kinds is not None:
-        kinds = ", ".join(kind_words(doc, k, plural=True) for k in s.source_kinds)
+    if f.since_year is not None:
+        parts.append(w.text("evidence.filters.since", year=f.since_year))
+    if f.source_kinds is not None:
+        kinds = ", ".join(kind_words(doc, k, plural=True) for k in f.source_kinds)
         parts.append(w.text("evidence.filters.kinds", kinds=kinds))
     return w(
         "evidence.filters.some",
         filters="; ".join(parts),
         left_out=num.fmt_int(s.n_sources_total - s.n_sources, lang),
         total=num.fmt_int(s.n_sources_total, lang),
-        facts_left_out=num.fmt_int(s.n_facts_total - s.n_facts, lang),
+        facts_left_out=num.fmt_int(result.n_facts_total - s.n_facts, lang),
     )
 
 
@@ -593,7 +622,7 @@ def _sources(doc: Document, result: EvidenceBase, source_line: str) -> None:
 def _coverage(doc: Document, result: EvidenceBase, source_line: str) -> None:
     w, lang = doc.words, doc.language
     section = doc.section("coverage", w("evidence.coverage.title"))
-    matrix = result.coverage
+    matrix = full_years(result.coverage)
     names = {e: entity_words(doc, e, result.entity_names.get(e)) for e in matrix.index}
     if len(matrix):
         order = sorted(matrix.index, key=lambda e: names[e].lower())
@@ -866,7 +895,7 @@ def _exactness(doc: Document, result: EvidenceBase, source_line: str) -> None:
     columns = [
         Column("label", w.text("evidence.exactness.qualifier"), row_header=True),
         Column("examples", w.text("evidence.exactness.examples")),
-        Column("n", w.text("evidence.exactness.n"), unit=w.text("evidence.units_count"), kind="int"),
+        Column("n_facts", w.text("evidence.exactness.n"), unit=w.text("evidence.units_count"), kind="int"),
         Column("share", w.text("evidence.exactness.share"), unit="%", kind="percent", decimals=1),
     ]
     section.add(
@@ -874,13 +903,13 @@ def _exactness(doc: Document, result: EvidenceBase, source_line: str) -> None:
             "qualifier-table", counts, columns, w("evidence.exactness.table_caption"), source=source_line
         )
     )
-    top = counts.sort_values("n", ascending=False).iloc[0] if len(counts) else None
+    top = counts.sort_values("n_facts", ascending=False).iloc[0] if len(counts) else None
     alt = w.text(
         "evidence.exactness.alt",
-        total=num.fmt_int(counts["n"].sum(), lang),
+        total=num.fmt_int(counts["n_facts"].sum(), lang),
         top=top["label"] if top is not None else "",
-        top_n=num.fmt_int(top["n"] if top is not None else 0, lang),
-        vague=num.fmt_int(result.summary.n_vague, lang),
+        top_n=num.fmt_int(top["n_facts"] if top is not None else 0, lang),
+        vague=num.fmt_int(len(result.vague), lang),
     )
     section.add(
         doc.figure(
@@ -1019,7 +1048,16 @@ def _annex(doc: Document, result: EvidenceBase) -> None:
     _put(
         dictionary,
         "description",
-        [Markup('<span lang="en">{}</span>').format(d) if d else "" for d in dictionary["description"]],
+        [
+            Markup('<span lang="en">{}</span>').format(d) if _text(d) else ""
+            for d in dictionary["description"]
+        ],
+    )
+    # units are codes (EUR, share) or, for some fields, a note in English
+    _put(
+        dictionary,
+        "unit",
+        [Markup('<span lang="en">{}</span>').format(u) if _text(u) else "" for u in dictionary["unit"]],
     )
     section.add(doc.table("dictionary-table", dictionary, columns, w("evidence.annex.dictionary_caption")))
 
