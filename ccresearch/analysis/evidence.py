@@ -512,6 +512,8 @@ class EvidenceBase:
     vague: pd.DataFrame
     dictionary: pd.DataFrame
     entity_names: dict[str, str] = field(default_factory=dict)
+    #: the unit of each measure (from the facts), to write both sides of a conflict in it
+    units: dict[str, str] = field(default_factory=dict)
 
     @property
     def filters(self) -> EvidenceFilters:
@@ -572,6 +574,11 @@ def summarise(
         vague=vague_figures(kept_facts),
         dictionary=data_dictionary(processed),
         entity_names=names,
+        units={
+            str(m): str(u) for m, u in zip(facts["measure"], facts["unit"], strict=True) if isinstance(u, str)
+        }
+        if "unit" in facts
+        else {},
     )
 
 

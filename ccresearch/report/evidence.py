@@ -716,7 +716,7 @@ def _reason(doc: Document, c: Any) -> Markup:
     definition = w(definition_key) if w.has(definition_key) else w("evidence.verdict_other")
     detected = getattr(c, "detected", True)
     if detected is False or detected == 0:
-        why = w("evidence.conflicts.noted", definition=definition)
+        why = w("evidence.conflicts.noted")
     else:
         key = f"evidence.reason.{c.kind}.{c.verdict}"
         why = w(key) if w.has(key) else definition
@@ -752,8 +752,8 @@ def _conflicts(doc: Document, result: EvidenceBase) -> None:
             rows.append(
                 {
                     "what": Markup("{}: {}").format(entity_words(doc, c.entity, c.entity_name), measure),
-                    "a": _side(doc, by_id, c, "a"),
-                    "b": _side(doc, by_id, c, "b"),
+                    "a": _side(doc, by_id, c, "a", result.units.get(c.measure)),
+                    "b": _side(doc, by_id, c, "b", result.units.get(c.measure)),
                     "reason": _reason(doc, c),
                 }
             )
@@ -781,7 +781,7 @@ def _event_measure(doc: Document, kind: str) -> str:
     return doc.words.text(key) if doc.words.has(key) else doc.words.text("evidence.event_kind_other")
 
 
-def _side(doc: Document, by_id: pd.DataFrame, c: Any, side: str) -> Markup:
+def _side(doc: Document, by_id: pd.DataFrame, c: Any, side: str, unit: str | None = None) -> Markup:
     """One side of a conflict: the figure as written, what it allows, the period and the source (linked)."""
     lang = doc.language
     get = lambda col: getattr(c, f"{col}_{side}", None)  # noqa: E731
@@ -789,7 +789,7 @@ def _side(doc: Document, by_id: pd.DataFrame, c: Any, side: str) -> Markup:
     figure = _quoted(get("value_text"), _source_language(by_id, source_id))
     low, value, high = get("low"), get("value"), get("high")
     allows = (
-        interval_words(low, value, high, None, lang) if not (_is_missing(low) and _is_missing(high)) else None
+        interval_words(low, value, high, unit, lang) if not (_is_missing(low) and _is_missing(high)) else None
     )
     return doc.words(
         "evidence.conflicts.side" if allows else "evidence.conflicts.side_no_interval",
@@ -948,7 +948,7 @@ def _exactness(doc: Document, result: EvidenceBase, source_line: str) -> None:
             w("evidence.exactness.interval_caption"),
             alt,
             source=source_line,
-            height=max(3.0, 0.26 * len(vague) + 1.2),
+            height=max(3.0, 0.34 * len(vague) + 1.2),
             narrow_height=max(3.6, 0.5 * len(vague) + 1.2),
         )
     )
