@@ -232,3 +232,21 @@ def test_intervals_in_words() -> None:
         present.interval_words(1440, 1600, 1760, "contact_centres", "en") == "1,440 to 1,760 contact centres"
     )
     assert present.interval_words(30, float("nan"), 40, "persons", "nl") == "30 tot 40 personen"
+
+
+def test_unknown_source_kind_is_a_parameter_error(tables: dict[str, Any], processed_dir: Path) -> None:
+    from ccresearch.errors import ParameterError
+
+    with pytest.raises(ParameterError, match="nieuws"):
+        ev.summarise(**tables, source_kinds=["nieuws"], processed=processed_dir)
+
+
+@pytest.mark.parametrize("filters", [{"since_year": 2100}, {"source_kinds": ["statistics"]}])
+def test_a_filter_that_leaves_little_or_nothing_still_makes_a_report(
+    tables: dict[str, Any], processed_dir: Path, filters: dict[str, Any]
+) -> None:
+    result = ev.summarise(**tables, processed=processed_dir, **filters)
+    html = present.report(result, language="nl").html()
+    assert "Meegenomen bronnen" in html
+    events = next(t for t in present.report(result, language="en").tables() if t.key == "events-table")
+    assert len(events.frame) == result.summary.n_events

@@ -494,6 +494,14 @@ def vague_figures(facts: pd.DataFrame) -> pd.DataFrame:
     return out[[c for c in cols if c in out.columns]].reset_index(drop=True)
 
 
+def _with_rows(frame: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
+    """The timeline with the raw ``file`` and ``row`` of each event (for the provenance annex)."""
+    for col in ("file", "row"):
+        if col in events:
+            frame[col] = frame["event_id"].map(dict(zip(events["event_id"], events[col], strict=True)))
+    return frame
+
+
 @dataclass
 class EvidenceBase:
     """Everything the evidence report shows, language-free: the summary and the tables behind it (all after
@@ -548,8 +556,18 @@ def summarise(
     """The evidence base after the filters: the summary and every table of the report. Tables not given are
     loaded from the processed data (``processed``, or the project's, built first when stale)."""
     from ccresearch.build import loaders
+    from ccresearch.errors import ParameterError
+    from ccresearch.evidence.tables import SOURCE_KINDS
 
     f = _filters(since_year, source_kinds)
+    unknown = sorted(set(f.source_kinds or ()) - set(SOURCE_KINDS))
+    if unknown:
+        raise ParameterError(
+            "unknown source kind",
+            field="source_kinds",
+            value=unknown[0],
+            expected="a list of " + ", ".join(sorted(SOURCE_KINDS)) + "; or None for every kind",
+        )
     facts = loaders.load_facts(processed) if facts is None else facts
     sources = loaders.load_sources(processed) if sources is None else sources
     conflicts = loaders.load_conflicts(processed) if conflicts is None else conflicts
@@ -569,7 +587,7 @@ def summarise(
         coverage=coverage_matrix(facts, sources, **kw),
         coverage_table=coverage_table(kept_facts),
         conflicts=conflict_ledger(conflicts, sources, **kw),
-        events=timeline(events, sources, **kw),
+        events=_with_rows(timeline(events, sources, **kw), events),
         qualifiers=qualifier_counts(kept_facts),
         vague=vague_figures(kept_facts),
         dictionary=data_dictionary(processed),

@@ -479,6 +479,17 @@ def _event_date_words(rec: Any, language: str) -> str:
     return when
 
 
+def _ref(doc: Document, *keys: str) -> Any:
+    """A link to the first of ``keys`` the document has (a figure is left out when there is nothing to draw)."""
+    for key in keys:
+        try:
+            doc.kind_of(key)
+        except KeyError:
+            continue
+        return doc.ref(key)
+    raise KeyError(f"none of {keys} is in the document")
+
+
 def _summary(doc: Document, result: EvidenceBase, section: Section) -> None:
     w, s, lang = doc.words, result.summary, doc.language
     n = lambda x: num.fmt_int(x, lang)  # noqa: E731
@@ -505,7 +516,7 @@ def _summary(doc: Document, result: EvidenceBase, section: Section) -> None:
                 measures=n(s.n_measures),
                 first=years[0],
                 last=years[-1],
-                ref=doc.ref("coverage-figure"),
+                ref=_ref(doc, "coverage-figure", "coverage-table"),
             )
         )
     else:
@@ -516,7 +527,9 @@ def _summary(doc: Document, result: EvidenceBase, section: Section) -> None:
     bullets.append(
         w("evidence.summary.conflicts", n=n(s.n_conflicts), verdicts=verdicts, ref=doc.ref("conflicts"))
     )
-    bullets.append(w("evidence.summary.events", n=n(s.n_events), ref=doc.ref("events-figure")))
+    bullets.append(
+        w("evidence.summary.events", n=n(s.n_events), ref=_ref(doc, "events-figure", "events-table"))
+    )
     q = s.qualifiers
     share = q.get("exact", 0) / s.n_facts if s.n_facts else 0.0
     bullets.append(
@@ -530,7 +543,7 @@ def _summary(doc: Document, result: EvidenceBase, section: Section) -> None:
             approximate=n(q.get("approximate", 0)),
             range=n(q.get("range", 0)),
             ref=doc.ref("qualifier-figure"),
-            ref_intervals=doc.ref("intervals-figure") if len(result.vague) else doc.ref("qualifier-table"),
+            ref_intervals=_ref(doc, "intervals-figure", "qualifier-table"),
         )
     )
     bullets.append(filters_words(doc, result))
@@ -1119,8 +1132,8 @@ def _annex(doc: Document, result: EvidenceBase) -> None:
                 "fact_id": Markup("<code>{}</code>").format(e.event_id),
                 "figure": _quoted(e.date_text, _source_language(by_id, e.source_id)),
                 "source": doc.cite(e.source_id),
-                "file": "",
-                "row": None,
+                "file": Markup("<code>{}</code>").format(e.file) if _text(getattr(e, "file", None)) else "",
+                "row": None if _is_missing(getattr(e, "row", None)) else int(e.row),
             }
         )
     columns = [
