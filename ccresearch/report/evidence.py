@@ -437,12 +437,8 @@ def draw_timeline(events: pd.DataFrame, labels: list[str], language: str) -> Any
     return draw
 
 
-def _year_label(column: str, language: str, narrow: bool) -> str:
-    return f"'{column[2:]}" if narrow and len(column) == 4 else column
-
-
 def num_text(key: str, language: str, **values: Any) -> str:
-    """Plain catalogue text (short alias for axis labels)."""
+    """Plain catalogue text (axis labels, legends)."""
     from ccresearch.report.language import text
 
     return text(key, language, **values)
@@ -841,9 +837,7 @@ def _events(doc: Document, result: EvidenceBase, source_line: str) -> None:
         alt = w.text(
             "evidence.events.alt",
             n=num.fmt_int(len(dated), lang),
-            first=_event_date_words(dated.iloc[0], lang)
-            if False
-            else num.fmt_date(dated["date_start"].min(), lang),
+            first=num.fmt_date(dated["date_start"].min(), lang),
             last=num.fmt_date(dated["date_start"].max(), lang),
             vague=num.fmt_int(n_vague, lang),
         )
