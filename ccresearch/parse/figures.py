@@ -798,7 +798,9 @@ def parse_figure(text: str, *, lang: str = "nl", tolerance: float = APPROX_TOLER
     or words that cannot be read; see the module docstring for what each qualifier means.
     """
     if lang == "de":
-        fig = parse_figure(german_as_dutch(text) if isinstance(text, str) else text, lang="nl", tolerance=tolerance)
+        fig = parse_figure(
+            german_as_dutch(text) if isinstance(text, str) else text, lang="nl", tolerance=tolerance
+        )
         return Figure(text, fig.interval, fig.qualifier, fig.unit, fig.per)
     language = _check_lang(lang)
     if (
