@@ -44,6 +44,7 @@ _EXPORTS: dict[str, str] = {
     # regional job growth (methods and the analysis of one region)
     "analyse_region": "analysis.regional",
     "atlas": "analysis.atlas",
+    "summarise_evidence": "analysis.evidence",
     "shift_share": "analysis.methods.shiftshare",
     "difference_in_differences": "analysis.methods.did",
     "event_study": "analysis.methods.did",

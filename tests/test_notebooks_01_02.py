@@ -65,7 +65,7 @@ def run(kernel_env: Any, tmp_path_factory: pytest.TempPathFactory) -> Any:
     cache: dict[tuple, dict[str, Any]] = {}
 
     def _run(notebook: Path, **parameters: Any) -> dict[str, Any]:
-        key = (notebook.name, tuple(sorted(parameters.items())))
+        key = (notebook.name, repr(sorted(parameters.items())))  # lists as values are fine
         if key not in cache:
             cache[key] = _execute(notebook, tmp_path_factory.mktemp(notebook.stem), parameters)
         return cache[key]
@@ -150,3 +150,26 @@ def test_01_since_year_leaves_out_older_sources_and_their_facts(run: Any, proces
     results = run(NB01, since_year=2016, language="nl")
     assert results["n_sources"] == len(sources) - len(older)
     assert results["n_facts"] == int((~facts["source_id"].isin(older)).sum())
+
+
+def test_01_keeps_every_source_by_default_and_records_the_filters(run: Any, processed_dir: Path) -> None:
+    import pandas as pd
+
+    sources = pd.read_parquet(processed_dir / "sources.parquet")
+    conflicts = pd.read_parquet(processed_dir / "conflicts.parquet")
+    events = pd.read_parquet(processed_dir / "events.parquet")
+    results = run(NB01)
+    assert results["n_sources"] == len(sources)  # undated and old sources included
+    assert results["n_conflicts"] == len(conflicts)
+    assert results["n_events"] == len(events)
+    assert results["filters"]["since_year"] is None and results["filters"]["source_kinds"] is None
+    assert sum(results["conflicts_by_verdict"].values()) == results["n_conflicts"]
+
+
+def test_01_source_kinds_keeps_only_those_kinds(run: Any, processed_dir: Path) -> None:
+    import pandas as pd
+
+    sources = pd.read_parquet(processed_dir / "sources.parquet")
+    results = run(NB01, source_kinds=["news", "evaluation"], language="en")
+    assert results["n_sources"] == int(sources["kind"].isin(["news", "evaluation"]).sum())
+    assert results["filters"]["source_kinds"] == ["evaluation", "news"]

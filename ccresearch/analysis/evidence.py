@@ -431,3 +431,174 @@ def data_dictionary(processed_dir: Path | None = None) -> pd.DataFrame:
         for fld in res["schema"]["fields"]
     ]
     return pd.DataFrame(rows, columns=["table", "field", "type", "unit", "description"])
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The report's one call (notebook 01): every table above, after the same filters, in one language-free result.
+
+
+def coverage_table(facts: pd.DataFrame) -> pd.DataFrame:
+    """One row per entity and measure (columns ``entity, entity_name, measure, years, undated, n_facts,
+    sources``): the years its facts touch (sorted list; a cumulative count with an open start counts in its
+    last year only), whether some fact has no period, and the ids of the sources giving them."""
+    import pandas as pd
+
+    cols = ["entity", "entity_name", "measure", "years", "undated", "n_facts", "sources"]
+    rows = []
+    for (entity, measure), group in facts.groupby(["entity", "measure"], sort=True):
+        years: set[int] = set()
+        undated = False
+        for r in group.itertuples(index=False):
+            if pd.isna(r.period_end):
+                undated = True
+                continue
+            first = r.period_end.year if pd.isna(r.period_start) else r.period_start.year
+            years.update(range(first, r.period_end.year + 1))
+        rows.append(
+            {
+                "entity": entity,
+                "entity_name": group["entity_name"].iloc[0] if "entity_name" in group else entity,
+                "measure": measure,
+                "years": sorted(years),
+                "undated": undated,
+                "n_facts": len(group),
+                "sources": sorted(set(group["source_id"])),
+            }
+        )
+    return pd.DataFrame(rows, columns=cols)
+
+
+def vague_figures(facts: pd.DataFrame) -> pd.DataFrame:
+    """The facts that are not exact, in order, with the interval their qualifier allows (``low``, ``high``;
+    ``value`` is NaN where the source states no single number)."""
+    cols = [
+        "fact_id",
+        "source_id",
+        "entity",
+        "entity_name",
+        "measure",
+        "value_text",
+        "qualifier",
+        "low",
+        "value",
+        "high",
+        "unit",
+        "period_start",
+        "period_end",
+        "period_kind",
+        "period_text",
+        "file",
+        "row",
+    ]
+    out = facts[facts["qualifier"] != "exact"]
+    return out[[c for c in cols if c in out.columns]].reset_index(drop=True)
+
+
+def _with_rows(frame: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
+    """The timeline with the raw ``file`` and ``row`` of each event (for the provenance annex)."""
+    for col in ("file", "row"):
+        if col in events:
+            frame[col] = frame["event_id"].map(dict(zip(events["event_id"], events[col], strict=True)))
+    return frame
+
+
+@dataclass
+class EvidenceBase:
+    """Everything the evidence report shows, language-free: the summary and the tables behind it (all after
+    the same filters; ``all_sources`` is the unfiltered source list, for citing both sides of a conflict)."""
+
+    summary: EvidenceSummary
+    sources: pd.DataFrame
+    all_sources: pd.DataFrame
+    facts: pd.DataFrame
+    n_facts_total: int
+    coverage: pd.DataFrame
+    coverage_table: pd.DataFrame
+    conflicts: pd.DataFrame
+    events: pd.DataFrame
+    qualifiers: pd.DataFrame
+    vague: pd.DataFrame
+    dictionary: pd.DataFrame
+    entity_names: dict[str, str] = field(default_factory=dict)
+    #: the unit of each measure (from the facts), to write both sides of a conflict in it
+    units: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def filters(self) -> EvidenceFilters:
+        """The filters applied."""
+        return self.summary.filters
+
+    def record(self) -> dict[str, Any]:
+        """The language-free numbers a run records (``ccresearch.record(**result.record())``)."""
+        s = self.summary
+        return {
+            "n_sources": s.n_sources,
+            "n_facts": s.n_facts,
+            "n_conflicts": s.n_conflicts,
+            "n_events": s.n_events,
+            "qualifiers": {k: int(v) for k, v in s.qualifiers.items()},
+            "conflicts_by_verdict": dict(s.conflicts_by_verdict),
+            "filters": s.filters.as_dict(),
+            "headline": {"sources": s.n_sources, "facts": s.n_facts, "conflicts": s.n_conflicts},
+        }
+
+
+def summarise(
+    *,
+    since_year: int | None = None,
+    source_kinds: Iterable[str] | None = None,
+    facts: pd.DataFrame | None = None,
+    sources: pd.DataFrame | None = None,
+    conflicts: pd.DataFrame | None = None,
+    events: pd.DataFrame | None = None,
+    processed: Path | None = None,
+) -> EvidenceBase:
+    """The evidence base after the filters: the summary and every table of the report. Tables not given are
+    loaded from the processed data (``processed``, or the project's, built first when stale)."""
+    from ccresearch.build import loaders
+    from ccresearch.errors import ParameterError
+    from ccresearch.evidence.tables import SOURCE_KINDS
+
+    f = _filters(since_year, source_kinds)
+    unknown = sorted(set(f.source_kinds or ()) - set(SOURCE_KINDS))
+    if unknown:
+        raise ParameterError(
+            "unknown source kind",
+            field="source_kinds",
+            value=unknown[0],
+            expected="a list of " + ", ".join(sorted(SOURCE_KINDS)) + "; or None for every kind",
+        )
+    facts = loaders.load_facts(processed) if facts is None else facts
+    sources = loaders.load_sources(processed) if sources is None else sources
+    conflicts = loaders.load_conflicts(processed) if conflicts is None else conflicts
+    events = loaders.load_events(processed) if events is None else events
+    kw: dict[str, Any] = {"since_year": f.since_year, "source_kinds": f.source_kinds}
+    kept_facts = facts[facts["source_id"].isin(_kept(sources, f))].reset_index(drop=True)
+    names: dict[str, str] = {}
+    for frame in (facts, events):
+        if "entity_name" in frame:
+            names.update((str(e), str(n)) for e, n in zip(frame["entity"], frame["entity_name"], strict=True))
+    return EvidenceBase(
+        summary=evidence_summary(facts, sources, conflicts, events, **kw),
+        sources=sources_table(sources, facts, events, **kw),
+        all_sources=sources,
+        facts=kept_facts,
+        n_facts_total=len(facts),
+        coverage=coverage_matrix(facts, sources, **kw),
+        coverage_table=coverage_table(kept_facts),
+        conflicts=conflict_ledger(conflicts, sources, **kw),
+        events=_with_rows(timeline(events, sources, **kw), events),
+        qualifiers=qualifier_counts(kept_facts),
+        vague=vague_figures(kept_facts),
+        dictionary=data_dictionary(processed),
+        entity_names=names,
+        units={
+            str(m): str(u) for m, u in zip(facts["measure"], facts["unit"], strict=True) if isinstance(u, str)
+        }
+        if "unit" in facts
+        else {},
+    )
+
+
+#: the name the package facade exports (``ccresearch.summarise_evidence``)
+summarise_evidence = summarise
