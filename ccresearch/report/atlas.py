@@ -162,20 +162,18 @@ def report(result: AtlasResult, *, boundaries: pd.DataFrame | None = None, sourc
     )
 
     table = doc.section("table", w("atlas.table.title"))
-    frame = r.sort_values("region_name").assign(
-        did_text=[
+    frame = r.sort_values("region_name").reset_index(drop=True)
+    # Markup cells keep their type only in an object column (pandas 3 would make plain, escaped strings of them)
+    frame["did_text"] = pd.Series(
+        [
             Markup('{} <span class="unit">({} ; {})</span>').format(
                 num.fmt_number(e, language, 1),
                 num.fmt_number(lo, language, 1),
                 num.fmt_number(hi, language, 1),
             )
-            for e, lo, hi in zip(
-                r.sort_values("region_name")["did_estimate"],
-                r.sort_values("region_name")["did_low"],
-                r.sort_values("region_name")["did_high"],
-                strict=True,
-            )
-        ]
+            for e, lo, hi in zip(frame["did_estimate"], frame["did_low"], frame["did_high"], strict=True)
+        ],
+        dtype=object,
     )
     table.add(
         doc.table(
