@@ -183,7 +183,7 @@ def test_tolerance_sets_the_width_of_approximate_figures() -> None:
     with pytest.raises(ParameterError):
         parse_figure("zo'n 170", tolerance=1.5)
     with pytest.raises(ParameterError):
-        parse_figure("170", lang="de")
+        parse_figure("170", lang="fr")  # German ('de') is read since the Mercedes-Benz sources
 
 
 def test_non_text_input_raises_figure_parse_error() -> None:
