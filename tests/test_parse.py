@@ -183,7 +183,47 @@ def test_tolerance_sets_the_width_of_approximate_figures() -> None:
     with pytest.raises(ParameterError):
         parse_figure("zo'n 170", tolerance=1.5)
     with pytest.raises(ParameterError):
-        parse_figure("170", lang="fr")  # German ('de') is read since the Mercedes-Benz sources
+        parse_figure("170", lang="fr")
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "value", "high", "unit", "qualifier"),
+    [
+        ("rund 380", 342, 380, 418, None, "approximate"),
+        ("ein Viertel", 0.25, 0.25, 0.25, "share", "exact"),
+        ("1.300", 1300, 1300, 1300, None, "exact"),
+        ("mehr als 1,5 Millionen Euro", 1.5e6, 1.5e6, INF, "EUR", "lower_bound"),
+        ("zwischen 30 und 40", 30, None, 40, None, "range"),
+        ("fast 200", 0, 200, 200, None, "upper_bound"),
+    ],
+)
+def test_german_figures_read_through_the_dutch_vocabulary(
+    text: str, low: float, value: float | None, high: float, unit: str | None, qualifier: str
+) -> None:
+    fig = parse_figure(text, lang="de")
+    assert fig.text == text
+    assert (fig.low, fig.high) == pytest.approx((low, high))
+    assert fig.value is None if value is None else fig.value == pytest.approx(value)
+    assert (fig.unit, fig.qualifier) == (unit, qualifier)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "value"),
+    [
+        ("zo'n dertienhonderd", "nl", 1300),
+        ("negentienhonderdvijftig", "nl", 1950),
+        ("one-quarter", "en", 0.25),
+        ("two-thirds", "en", 2 / 3),
+    ],
+)
+def test_dutch_hundreds_from_eleven_and_hyphenated_fractions(text: str, lang: str, value: float) -> None:
+    assert parse_figure(text, lang=lang).value == pytest.approx(value)
+
+
+def test_over_n_years_is_the_day_that_many_years_after_the_source_date() -> None:
+    assert parse_period("over twee jaar", D(2002, 4, 23)) == (D(2004, 4, 23), D(2004, 4, 23))
+    assert parse_period("dit jaar (per medio juni)", D(2022, 6, 20)) == (D(2022, 1, 1), D(2022, 6, 15))
+    assert parse_period("seit 2010", D(2020, 3, 1), lang="de") == (D(2010, 1, 1), D(2020, 3, 1))
 
 
 def test_non_text_input_raises_figure_parse_error() -> None:
