@@ -178,7 +178,7 @@ def build(raw: Path | None = None, out: Path | None = None) -> BuildReport:
         try:
             for name, frame in tables.items():
                 _write_table(frame, tmp, name)
-            _dump_json(tmp / "datapackage.json", datapackage(tables, inputs, raw))
+            _dump_json(tmp / "datapackage.json", datapackage(tables, inputs))
             # the report names no folder: the same inputs give the same bytes wherever they are built
             _dump_json(tmp / "build_report.json", {k: v for k, v in asdict(report).items() if k != "out"})
             outputs = {p.name: sha256_of(p) for p in sorted(tmp.iterdir())}
@@ -207,7 +207,7 @@ def build(raw: Path | None = None, out: Path | None = None) -> BuildReport:
 DATAPACKAGE_SPEC = Path(__file__).with_name("datapackage.yaml")
 
 
-def datapackage(tables: dict[str, pd.DataFrame], inputs: dict[str, Any], raw: Path) -> dict[str, Any]:
+def datapackage(tables: dict[str, pd.DataFrame], inputs: dict[str, Any]) -> dict[str, Any]:
     """The Frictionless Data Package descriptor of the processed tables (deterministic: no dates, no paths).
 
     Field types, units and descriptions come from ``datapackage.yaml`` beside this module; every table's
