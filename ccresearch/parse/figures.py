@@ -800,7 +800,9 @@ def parse_figure(text: str, *, lang: str = "nl", tolerance: float = APPROX_TOLER
     """
     if lang == "de":
         try:
-            fig = parse_figure(german_as_dutch(text) if isinstance(text, str) else text, lang="nl", tolerance=tolerance)
+            fig = parse_figure(
+                german_as_dutch(text) if isinstance(text, str) else text, lang="nl", tolerance=tolerance
+            )
         except FigureParseError as err:
             raise as_written(err, text) from None
         return Figure(text, fig.interval, fig.qualifier, fig.unit, fig.per)
