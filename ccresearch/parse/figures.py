@@ -84,6 +84,7 @@ from typing import Literal
 
 from ccresearch.core.interval import Interval
 from ccresearch.errors import InputError, ParameterError
+from ccresearch.parse.german import as_written, german_words_as_dutch
 
 __all__ = ["APPROX_TOLERANCE", "Figure", "FigureParseError", "parse_figure"]
 
@@ -788,7 +789,7 @@ _GERMAN_RE = re.compile(
 
 def german_as_dutch(text: str) -> str:
     """A German figure or period in Dutch words (``rund 380`` -> ``rond 380``, ``ein Viertel`` -> ``een kwart``)."""
-    return _GERMAN_RE.sub(lambda m: _GERMAN[m[1].lower()], text)
+    return _GERMAN_RE.sub(lambda m: _GERMAN[m[1].lower()], german_words_as_dutch(text))
 
 
 def parse_figure(text: str, *, lang: str = "nl", tolerance: float = APPROX_TOLERANCE) -> Figure:
@@ -798,9 +799,12 @@ def parse_figure(text: str, *, lang: str = "nl", tolerance: float = APPROX_TOLER
     or words that cannot be read; see the module docstring for what each qualifier means.
     """
     if lang == "de":
-        fig = parse_figure(
-            german_as_dutch(text) if isinstance(text, str) else text, lang="nl", tolerance=tolerance
-        )
+        try:
+            fig = parse_figure(
+                german_as_dutch(text) if isinstance(text, str) else text, lang="nl", tolerance=tolerance
+            )
+        except FigureParseError as err:
+            raise as_written(err, text) from None
         return Figure(text, fig.interval, fig.qualifier, fig.unit, fig.per)
     language = _check_lang(lang)
     if (

@@ -19,6 +19,7 @@ from ccresearch.parse.figures import (
     _word_number,
     german_as_dutch,
 )
+from ccresearch.parse.german import as_written
 
 _MONTHS = {
     "januari": 1,
@@ -376,7 +377,10 @@ def parse_period(text: str, ref: dt.date | tuple[dt.date, dt.date], *, lang: str
     Raises :class:`FigureParseError` on anything else (``in een paar jaar`` is not a figure).
     """
     if lang == "de" and isinstance(text, str):
-        return parse_period(german_as_dutch(text), ref, lang="nl")
+        try:
+            return parse_period(german_as_dutch(text), ref, lang="nl")
+        except FigureParseError as err:
+            raise as_written(err, text) from None
     language = _check_lang(lang)
     if not isinstance(text, str):
         raise FigureParseError("not a text", value=text, expected=EXPECTED_PERIOD)
