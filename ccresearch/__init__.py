@@ -40,6 +40,7 @@ _EXPORTS: dict[str, str] = {
     "Ratio": "analysis.spend",
     "cost_per": "analysis.spend",
     "net_cost": "analysis.spend",
+    "analyse_spend": "analysis.spend",
     # regional job growth (methods and the analysis of one region)
     "analyse_region": "analysis.regional",
     "shift_share": "analysis.methods.shiftshare",

@@ -262,11 +262,13 @@ def cite_agreed(facts: pd.DataFrame, entity: str, measure: str, **filters: Any) 
         )
     first = found.iloc[0]
     texts = list(dict.fromkeys(str(t) for t in found["value_text"]))
+    periods = list(dict.fromkeys(str(t) for t in found["period_text"] if isinstance(t, str) and t))
     return Cited(
         interval_of(first),
         tuple(str(x) for x in found["fact_id"]),
         _merge(str(x) for x in found["source_id"]),
         texts[0],
+        periods[0] if len(periods) == 1 else "",
     )
 
 
