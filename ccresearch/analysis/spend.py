@@ -642,6 +642,12 @@ class NationalSeries:
     points: tuple[MonitoringPoint, ...]
     falls: tuple[Fall, ...] = ()
 
+    def __iter__(self) -> Any:
+        return iter(self.points)
+
+    def __len__(self) -> int:
+        return len(self.points)
+
     @property
     def known(self) -> tuple[MonitoringPoint, ...]:
         """The reports that give both numbers of the ratio."""

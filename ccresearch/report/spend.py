@@ -205,12 +205,13 @@ def _join(words: Words, items: Sequence[str]) -> str:
     return words.text("spend.list_sep").join(items[:-1]) + f" {words.text('spend.and')} " + items[-1]
 
 
-def _bound_cell(words: Words, x: float | None, kind: Kind, *, high: bool = False) -> Any:
+def _bound_cell(words: Words, x: float | None, *, high: bool = False) -> Any:
+    """A bound or stated value for a table: the number, or words for an open bound or no stated value."""
     if x is None:
         return words.text("spend.no_value")
     if math.isinf(x):
         return words.text("spend.open" if high else "spend.open_low")
-    return _fmt(x, words.language, kind)
+    return float(x)  # a number: the table writes it, the CSV copy keeps it
 
 
 # --- figures ------------------------------------------------------------------------------------------------
@@ -218,7 +219,7 @@ def _bound_cell(words: Words, x: float | None, kind: Kind, *, high: bool = False
 
 def _wrap_chars(fig: Any) -> int:
     """Characters of a label line that fit the figure's width at the house font size."""
-    return max(28, int(fig.get_figwidth() * 11))
+    return max(28, int(fig.get_figwidth() * 10))
 
 
 def draw_ranges(
@@ -243,7 +244,7 @@ def draw_ranges(
     n = len(rows)
     for i, (label, iv) in enumerate(rows):
         y = n - 1 - i
-        ax.text(0, y + 0.28, textwrap.fill(label, width), ha="left", va="bottom", fontsize="small")
+        ax.text(0, y + 0.28, textwrap.fill(label, width), ha="left", va="bottom", fontsize="medium")
         if iv is None:
             ax.text(
                 0,
@@ -257,7 +258,7 @@ def draw_ranges(
             continue
         lo = iv.low if math.isfinite(iv.low) else 0.0
         hi = iv.high if math.isfinite(iv.high) else right
-        if not iv.is_exact:
+        if not (iv.value is not None and iv.low == iv.value == iv.high):
             ax.plot([lo, hi], [y, y], color=color, lw=4, alpha=0.35, solid_capstyle="butt")
         point = iv.value if iv.value is not None else None
         if point is not None:
@@ -272,7 +273,7 @@ def draw_ranges(
             )
         said = describe_interval(iv, language, kind=kind)
         anchor = point if point is not None else lo
-        ax.text(anchor, y - 0.18, said, ha="left", va="top", fontsize="x-small")
+        ax.text(anchor, y - 0.18, said, ha="left", va="top", fontsize="small")
     ax.set_yticks([])
     ax.set_ylim(-0.7, n - 0.4)
     ax.set_xlim(0, right)
@@ -455,9 +456,7 @@ def _summary(doc: Document, w: Words, result: SpendResult, section: Any) -> None
 def _method(doc: Document, w: Words, result: SpendResult) -> None:
     lang = w.language
     other = "realised" if result.outcome == "planned" else "planned"
-    guide = Markup('<a href="#lit-additionality-guide-2014">{}</a>').format(
-        "Homes and Communities Agency, 2014"
-    )
+    guide = Markup('<a href="#lit-additionality-guide-2014">{}</a>').format("HCA 2014")
     n_recorded = len(result.to_record()["cost_ratios"])
     section = doc.section("method", w("spend.method.title"))
     section.bullets(
@@ -487,9 +486,9 @@ def _ratio_frame(w: Words, ratios: Sequence[Ratio], titles: dict[str, str]) -> p
             {
                 "ratio": _label(w, r, titles),
                 "words": _say(w, r, kind),
-                "low": _bound_cell(w, r.low, kind),
-                "value": _bound_cell(w, r.value, kind),
-                "high": _bound_cell(w, r.high, kind, high=True),
+                "low": _bound_cell(w, r.low),
+                "value": _bound_cell(w, r.value),
+                "high": _bound_cell(w, r.high, high=True),
             }
         )
     return _frame(rows, ["ratio", "words", "low", "value", "high"])
@@ -500,9 +499,9 @@ def _ratio_columns(w: Words, unit_key: str) -> list[Column]:
     return [
         Column("ratio", w.text("spend.col.ratio"), row_header=True),
         Column("words", w.text("spend.col.words"), unit),
-        Column("low", w.text("spend.col.low"), w.text("spend.unit.eur"), kind="number"),
-        Column("value", w.text("spend.col.value"), w.text("spend.unit.eur"), kind="number"),
-        Column("high", w.text("spend.col.high"), w.text("spend.unit.eur"), kind="number"),
+        Column("low", w.text("spend.col.low"), w.text("spend.unit.eur"), kind="money"),
+        Column("value", w.text("spend.col.value"), w.text("spend.unit.eur"), kind="money"),
+        Column("high", w.text("spend.col.high"), w.text("spend.unit.eur"), kind="money"),
     ]
 
 
