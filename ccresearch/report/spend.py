@@ -481,24 +481,21 @@ def _ratio_frame(w: Words, ratios: Sequence[Ratio], titles: dict[str, str]) -> p
 
     rows = []
     for r in ratios:
-        kind = kind_of(r.unit)
         rows.append(
             {
                 "ratio": _label(w, r, titles),
-                "words": _say(w, r, kind),
                 "low": _bound_cell(w, r.low),
                 "value": _bound_cell(w, r.value),
                 "high": _bound_cell(w, r.high, high=True),
             }
         )
-    return _frame(rows, ["ratio", "words", "low", "value", "high"])
+    return _frame(rows, ["ratio", "low", "value", "high"])
 
 
-def _ratio_columns(w: Words, unit_key: str) -> list[Column]:
-    unit = w.text(unit_key)
+def _ratio_columns(w: Words) -> list[Column]:
+    """Ratio, low, stated value, high: the numbers in euros (the caption says per what); open bounds in words."""
     return [
         Column("ratio", w.text("spend.col.ratio"), row_header=True),
-        Column("words", w.text("spend.col.words"), unit),
         Column("low", w.text("spend.col.low"), w.text("spend.unit.eur"), kind="money"),
         Column("value", w.text("spend.col.value"), w.text("spend.unit.eur"), kind="money"),
         Column("high", w.text("spend.col.high"), w.text("spend.unit.eur"), kind="money"),
@@ -627,7 +624,7 @@ def _sector_plan(doc: Document, w: Words, result: SpendResult, titles: dict[str,
         doc.table(
             "plan_ratios",
             _cells(_ratio_frame(w, ratios, titles), ["low", "value", "high"]),
-            _ratio_columns(w, "spend.unit.eur_participant"),
+            _ratio_columns(w),
             w("spend.plan.ratios_caption"),
             source=_sources_line(doc, result, [s for r in ratios for s in r.sources]),
         )
@@ -776,7 +773,7 @@ def _valley(doc: Document, w: Words, result: SpendResult, titles: dict[str, str]
         doc.table(
             "valley_table",
             _cells(_ratio_frame(w, ratios, titles), ["low", "value", "high"]),
-            _ratio_columns(w, "spend.unit.eur_job"),
+            _ratio_columns(w),
             w("spend.valley.caption"),
             source=_sources_line(doc, result, sources),
         )
