@@ -41,6 +41,7 @@ _EXPORTS: dict[str, str] = {
     "Ratio": "analysis.spend",
     "cost_per": "analysis.spend",
     "net_cost": "analysis.spend",
+    "analyse_spend": "analysis.spend",
     # regional job growth (methods and the analysis of one region)
     "analyse_region": "analysis.regional",
     "atlas": "analysis.atlas",
