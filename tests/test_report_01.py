@@ -226,7 +226,8 @@ def test_periods_in_words() -> None:
 
 def test_intervals_in_words() -> None:
     inf = float("inf")
-    assert present.interval_words(1.8e6, 1.8e6, inf, "EUR", "nl") == "minstens € 1.800.000"
+    # the euro sign and the amount are held together by a no-break space
+    assert present.interval_words(1.8e6, 1.8e6, inf, "EUR", "nl") == "minstens €\xa01.800.000"
     assert present.interval_words(0, 800, 800, "persons", "nl") == "hoogstens 800 personen"
     assert (
         present.interval_words(1440, 1600, 1760, "contact_centres", "en") == "1,440 to 1,760 contact centres"

@@ -51,7 +51,7 @@ def _key_patterns() -> tuple[set[str], list[re.Pattern[str]]]:
                 literals.add(node.value)
             elif isinstance(node, ast.JoinedStr):
                 parts = [
-                    re.escape(v.value) if isinstance(v, ast.Constant) else r"[\w.]+" for v in node.values
+                    re.escape(v.value) if isinstance(v, ast.Constant) else r"[\w.\-]+" for v in node.values
                 ]
                 patterns.append(re.compile("".join(parts)))
     return literals, patterns
