@@ -56,7 +56,9 @@ class _Ctx:
 
     # numbers --------------------------------------------------------------------------------------------
     def jobs(self, x: Any, sign: bool = False) -> str:
-        return num.fmt_rounded(x, self.lang, self.a.precision_jobs, sign=sign)
+        """Jobs at the data's precision (CBS: 100); a change that rounds to zero gets no sign."""
+        zero = x is not None and np.isfinite(float(x)) and num.round_to(float(x), self.a.precision_jobs) == 0
+        return num.fmt_rounded(x, self.lang, self.a.precision_jobs, sign=sign and not zero)
 
     def pct(self, x: Any, decimals: int = 1, sign: bool = False) -> str:
         return num.fmt_percent(x, self.lang, decimals, sign=sign)
@@ -96,9 +98,7 @@ class _Ctx:
     def shift_sector(self, sector: str) -> str:
         if sector == "rest":
             return self.w.text("regional.shift_share.rest")
-        if sector == "N":
-            return self.w.text("regional.sector_short.N")
-        return self.w.text("regional.sector_short.other", sector=sector)
+        return self.w.text("regional.shift_share.section", sector=sector)
 
     def unit(self) -> str:
         """The unit of an effect: log points or index points."""
@@ -107,6 +107,12 @@ class _Ctx:
     def outcome_unit(self) -> str:
         """The unit of the outcome the methods use: index points or jobs."""
         return self.w.text("regional.unit.index_points" if self.a.outcome == "index" else "regional.unit.jobs")
+
+    def outcome_words(self) -> str:
+        """The outcome in running text: ``index (2014 = 100)`` or ``number of jobs``."""
+        if self.a.outcome == "index":
+            return self.w.text("regional.outcome.index", base=self.a.base_year)
+        return self.w.text("regional.outcome.jobs")
 
     def outcome_label(self) -> str:
         if self.a.outcome == "index":
@@ -176,6 +182,10 @@ def _legend(fig: Any, ax: Any) -> None:
     handles, labels = ax.get_legend_handles_labels()
     if handles:
         fig.legend(handles, labels, loc="outside lower center", ncols=1, frameon=False)
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _draw_trends(c: _Ctx) -> Callable[[Any], None]:
@@ -433,7 +443,7 @@ def _did_section(c: _Ctx) -> None:
     ci_width = (band["ci_high"] - band["ci_low"]).replace(0, np.nan)
     placebo_width = (band["placebo_high"] - band["placebo_low"]).replace(0, np.nan)
     ratio = float((placebo_width / ci_width).median())
-    _later_paragraph(s, lambda: c.said("event.text", region=c.name, ref=a.base_year, outside=outside, n_post=len(post),
+    _later_paragraph(s, lambda: c.said("event.text" if outside else "event.text_inside", region=c.name, ref=a.base_year, outside=outside, n_post=len(post),
                        ratio=c.n(ratio, 1), fig=c.doc.ref("event-study")))
     alt = c.txt("event.alt", region=c.name, ref=a.base_year, outside=outside, n_post=len(post),
                 start=int(band["year"].min()), end=int(band["year"].max()))
@@ -449,7 +459,10 @@ def _did_section(c: _Ctx) -> None:
             formatted.append(Markup(c.n(value, 1)))
         else:
             formatted.append(Markup(c.effect(value, sign=stat == "estimate")))
-    table = table.assign(label=[c.txt(f"did.statistic.{k}") for k in table["statistic"]], text=formatted)
+    table = table.assign(
+        label=[c.txt(f"did.statistic.{k}") for k in table["statistic"]],
+        text=pd.Series(formatted, index=table.index, dtype=object),
+    )
     columns = [
         Column("label", c.txt("table.statistic"), row_header=True),
         Column("text", c.txt("table.value"), kind="number"),
@@ -475,7 +488,7 @@ def _synth_section(c: _Ctx) -> None:
                        fig=c.doc.ref("synth-paths")))
     alt = c.txt("synth.alt", region=c.name, year=a.treatment_year, gap=c.n(gap, 1, sign=True), unit=unit)
     s.add(c.doc.figure("synth-paths", _draw_synth(c), c.said(
-        "synth.caption", region=c.name, outcome=c.outcome_label(), year=a.treatment_year) + _provisional_caption(c),
+        "synth.caption", region=c.name, outcome=c.outcome_words(), year=a.treatment_year) + _provisional_caption(c),
         alt, source=c.source("83582NED"), height=4.2, narrow_height=4.8))
     gaps = a.placebo.gaps
     post = gaps.loc[gaps.index >= a.treatment_year]
@@ -535,6 +548,7 @@ def _target_section(c: _Ctx) -> None:
             }
         )
     frame = pd.DataFrame(rows, columns=["source", "entity", "measure", "as_written", "value", "year", "region"])
+    frame["source"] = pd.Series([r["source"] for r in rows], index=frame.index, dtype=object)  # links stay links
     columns = [
         Column("source", c.txt("table.source"), row_header=True),
         Column("entity", c.txt("table.entity")),
@@ -637,7 +651,7 @@ def _summary(c: _Ctx, s: Any) -> None:
     n0, n1 = float(a.netherlands.loc[a.base_year]), float(a.netherlands.loc[a.end_year])
     ss = a.summary()["shift_share"]
     items = [
-        c.said("summary.jobs", sector=c.sector_words(), region=c.name, base=a.base_year, end=c.year(a.end_year),
+        c.said("summary.jobs", sector=_capital(c.sector_words()), region=c.name, base=a.base_year, end=c.year(a.end_year),
                j0=c.jobs(j0), j1=c.jobs(j1), change=c.pct(j1 / j0 - 1, 1, sign=True),
                nl_change=c.pct(n1 / n0 - 1, 1, sign=True), ref=doc.ref("trend-lines")),
         c.said("summary.shift_share", start=ss["start_year"], end=c.year(ss["end_year"]),
