@@ -67,7 +67,8 @@ class _Ctx:
         return num.fmt_number(x, self.lang, decimals, sign=sign)
 
     def p(self, x: Any, decimals: int = 2) -> str:
-        return num.fmt_p(x, self.lang, decimals)
+        """A p-value (``< 0,001``, the ``<`` kept with its number by a no-break space)."""
+        return num.fmt_p(x, self.lang, decimals).replace("< ", "<\u00a0")
 
     def effect(self, x: Any, sign: bool = True) -> str:
         """An effect in outcome units: log points with 3 decimals, index points with 1."""
@@ -164,7 +165,8 @@ def _years_axis(ax: Any, c: _Ctx, years: Any) -> None:
     from matplotlib.ticker import FixedLocator, FuncFormatter
 
     years = [int(y) for y in years]
-    step = 2 if len(years) > 8 else 1
+    narrow = ax.figure.get_figwidth() < 5
+    step = (4 if narrow else 2) if len(years) > 8 else 1
     ticks = years[::step] if years[-1] in years[::step] else [*years[::step], years[-1]]
     if len(ticks) > 1 and ticks[-1] - ticks[-2] < step:
         ticks = [*ticks[:-2], ticks[-1]]
