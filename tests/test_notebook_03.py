@@ -87,20 +87,26 @@ def test_committed_notebook_has_no_outputs_and_a_tagged_parameters_cell():
 def test_notebook_is_thin_one_analysis_call_and_no_prose_in_code():
     nb = nbformat.read(paths.notebooks_dir() / NOTEBOOK, as_version=4)
     code = [c.source for c in nb.cells if c.cell_type == "code"]
-    lines = [line for src in code for line in src.splitlines() if line.strip() and not line.strip().startswith("#")]
+    lines = [
+        line for src in code for line in src.splitlines() if line.strip() and not line.strip().startswith("#")
+    ]
     assert len(lines) <= 60
     body = "\n".join(code[1:])
     assert body.count("analyse_region(") == 1
     assert "present.report(result, language=language)" in body and "doc.show()" in body
     assert "ccresearch.record(**result.record())" in body
     # no prose assembled in notebook code: the only string literals are in the parameters cell
-    strings = [n.value for n in ast.walk(ast.parse(body)) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+    strings = [
+        n.value for n in ast.walk(ast.parse(body)) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+    ]
     assert strings == []
 
 
 def _html_outputs(nb) -> str:
     return "\n".join(
-        "".join(o["data"]["text/html"]) if isinstance(o["data"]["text/html"], list) else o["data"]["text/html"]
+        "".join(o["data"]["text/html"])
+        if isinstance(o["data"]["text/html"], list)
+        else o["data"]["text/html"]
         for c in nb.cells
         for o in c.get("outputs", [])
         if "text/html" in o.get("data", {})

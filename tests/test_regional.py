@@ -185,7 +185,10 @@ def test_provisional_years_come_from_the_status_file():
     assert regional.provisional_years(status, "83583NED") == ()
     assert cr39().provisional_years == (2024,)
     assert cr39().key_years().set_index("year")["provisional"].to_dict() == {
-        2010: False, 2014: False, 2015: False, 2024: True
+        2010: False,
+        2014: False,
+        2015: False,
+        2024: True,
     }
 
 
@@ -292,7 +295,6 @@ def test_synth_p_value_counts_fits_within_rounding_as_exact():
 
 
 def test_analysis_refuses_years_outside_the_data_and_unknown_donors():
-    jobs = real_jobs()
     with pytest.raises(ParameterError, match="years"):
         analyse("CR39", treatment_year=2010, synth=False)
     with pytest.raises(ParameterError, match="two years before"):
@@ -347,8 +349,9 @@ def test_target_check_sets_synthetic_facts_against_the_region_data():
     assert "+1,000 jobs" in text and "ruim 7000" in text
     other = analyse("CR17", "N", 2015, 2010, 2024, synth=False)
     assert regional.target_check(other, facts).empty
-    shown = dataclasses.replace(other, target_facts=facts, targets=regional.target_check(other, facts),
-                                target_region="CR39")
+    shown = dataclasses.replace(
+        other, target_facts=facts, targets=regional.target_check(other, facts), target_region="CR39"
+    )
     assert "concern Zuid-Limburg (CR39)" in rr.report(shown, language="en").html()
 
 
@@ -391,7 +394,9 @@ def test_panels_carry_unit_names_and_precision_for_the_methods():
     assert set(a.panel.attrs["unit_names"]) == set(a.panel.columns)
     precision = a.panel.attrs["precision"]
     assert precision["CR39"] == pytest.approx(100 * (50 / 3**0.5) / 27_200)
-    pd.testing.assert_series_equal(precision, regional.rounding_floor(a.jobs.loc[2014], "index", list(a.panel)))
+    pd.testing.assert_series_equal(
+        precision, regional.rounding_floor(a.jobs.loc[2014], "index", list(a.panel))
+    )
 
 
 def test_event_study_placebo_coefficients_are_computed_from_the_panel():
@@ -405,7 +410,13 @@ def test_event_study_placebo_coefficients_are_computed_from_the_panel():
     assert np.allclose(a.event_placebos["CR01"], expected)
     band = a.event_band()
     assert list(band.columns) == [
-        "year", "coef", "placebo_low", "placebo_high", "ci_low", "ci_high", "placebo_share"
+        "year",
+        "coef",
+        "placebo_low",
+        "placebo_high",
+        "ci_low",
+        "ci_high",
+        "placebo_share",
     ]
     post = band[band["year"] > 2014]
     assert (post["placebo_high"] - post["placebo_low"] > post["ci_high"] - post["ci_low"]).all()
@@ -417,7 +428,13 @@ def test_tables_have_stable_column_ids():
     assert list(a.did_table()["statistic"]) == list(regional.DID_STATISTICS)
     assert list(a.weights_table().columns) == ["code", "name", "weight"]
     assert list(a.shift_share_table().columns) == [
-        "sector", "jobs_start", "jobs_end", "national", "industry_mix", "regional", "actual"
+        "sector",
+        "jobs_start",
+        "jobs_end",
+        "national",
+        "industry_mix",
+        "regional",
+        "actual",
     ]
     assert list(a.trends().columns) == ["region", "netherlands", "donors_mean", "donors_p10", "donors_p90"]
 
@@ -433,8 +450,32 @@ def test_result_has_a_short_repr_and_html():
 # --- the report, built in-process --------------------------------------------------------------------
 
 #: English function words that are not Dutch words ("is", "of", "in", "was" are Dutch too)
-ENGLISH = {"the", "and", "with", "which", "this", "that", "are", "from", "for", "not", "than", "after", "before",
-           "between", "by", "where", "these", "their", "its", "to", "were", "has", "have", "been"}
+ENGLISH = {
+    "the",
+    "and",
+    "with",
+    "which",
+    "this",
+    "that",
+    "are",
+    "from",
+    "for",
+    "not",
+    "than",
+    "after",
+    "before",
+    "between",
+    "by",
+    "where",
+    "these",
+    "their",
+    "its",
+    "to",
+    "were",
+    "has",
+    "have",
+    "been",
+}
 
 
 @functools.lru_cache(maxsize=4)

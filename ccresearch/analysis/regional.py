@@ -302,7 +302,10 @@ def case() -> dict[str, Any]:
     for key in ("target", "agency_share", "status_table"):
         if key not in section:
             raise InputError(
-                "case definition lacks a key", file=CASES, field=f"regional.{key}", expected="see the file's comments"
+                "case definition lacks a key",
+                file=CASES,
+                field=f"regional.{key}",
+                expected="see the file's comments",
             )
     return section
 
@@ -647,7 +650,10 @@ class RegionalAnalysis:
             "shift_share": s["shift_share"],
             "did": s["did"],
         }
-        headline = {"jobs_change": s["shift_share"]["actual"], "did_placebo_p_value": s["did"]["placebo_p_value"]}
+        headline = {
+            "jobs_change": s["shift_share"]["actual"],
+            "did_placebo_p_value": s["did"]["placebo_p_value"],
+        }
         if "synth" in s:
             out["synth"] = s["synth"]
             headline["synth_placebo_p_value"] = s["synth"]["p_value"]
@@ -931,7 +937,6 @@ def synth_p_value(ratios: pd.DataFrame, treated: str) -> float:
 # --- a stated jobs target set against the data --------------------------------------------------------
 
 
-
 def _fact_year(value: Any) -> int | None:
     """The year of a fact's period bound (``2015``, ``"2015"``, ``"2015-03-01"``, a Timestamp), or None."""
     if value is None or (isinstance(value, float) and not np.isfinite(value)) or value is pd.NaT:
@@ -1066,7 +1071,8 @@ def later_claims(analysis: RegionalAnalysis, facts: pd.DataFrame) -> pd.DataFram
     sector's jobs in that year where the data have it (``sector_jobs``)."""
     corop = facts["corop"].fillna(target_region(facts) or "")
     rows = facts[
-        (corop == analysis.region) & (facts["measure"] == case()["target"]["count_measure"])
+        (corop == analysis.region)
+        & (facts["measure"] == case()["target"]["count_measure"])
         & (facts["year"] > analysis.treatment_year)
     ].copy()
     series = analysis.jobs[analysis.region]

@@ -88,7 +88,6 @@ def data_summary(processed: Path | None = None) -> dict:
         return {}
 
 
-
 def load_cbs_status(raw: Path | None = None) -> pd.DataFrame:
     """The status of CBS periods as the sources state it (``data/raw/cbs/status.csv``, checksum verified).
 
@@ -108,12 +107,20 @@ def load_cbs_status(raw: Path | None = None) -> pd.DataFrame:
     for i, row in frame.iterrows():
         if row["status"] not in statuses:
             raise InputError(
-                "unknown status", file=path, row=int(i) + 2, field="status", value=row["status"],
+                "unknown status",
+                file=path,
+                row=int(i) + 2,
+                field="status",
+                value=row["status"],
                 expected=" or ".join(statuses),
             )
         if not row["period"].isdigit():
             raise InputError(
-                "period is not a year", file=path, row=int(i) + 2, field="period", value=row["period"],
+                "period is not a year",
+                file=path,
+                row=int(i) + 2,
+                field="period",
+                value=row["period"],
                 expected="a year such as 2024",
             )
     return frame.assign(period=frame["period"].astype(int))

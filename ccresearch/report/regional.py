@@ -94,7 +94,11 @@ class _Ctx:
     def sector_short(self) -> str:
         s = self.a.sector
         key = {"N": "N", TOTAL_SECTOR: "total"}.get(s)
-        return self.w.text(f"regional.sector_short.{key}") if key else self.w.text("regional.sector_short.other", sector=s)
+        return (
+            self.w.text(f"regional.sector_short.{key}")
+            if key
+            else self.w.text("regional.sector_short.other", sector=s)
+        )
 
     def shift_sector(self, sector: str) -> str:
         if sector == "rest":
@@ -107,7 +111,9 @@ class _Ctx:
 
     def outcome_unit(self) -> str:
         """The unit of the outcome the methods use: index points or jobs."""
-        return self.w.text("regional.unit.index_points" if self.a.outcome == "index" else "regional.unit.jobs")
+        return self.w.text(
+            "regional.unit.index_points" if self.a.outcome == "index" else "regional.unit.jobs"
+        )
 
     def outcome_words(self) -> str:
         """The outcome in running text: ``index (2014 = 100)`` or ``number of jobs``."""
@@ -126,7 +132,8 @@ class _Ctx:
     def source(self, *tables: str) -> Markup:
         """The Source line of a figure or table: the CBS tables, each linked to the source list."""
         links = [
-            self.doc.cite(f"cbs-{t}", self.w.text("regional.source.cbs_table", table=t)) for t in tables or ("83582NED",)
+            self.doc.cite(f"cbs-{t}", self.w.text("regional.source.cbs_table", table=t))
+            for t in tables or ("83582NED",)
         ]
         return Markup("; ").join(links)
 
@@ -152,9 +159,7 @@ def _later_paragraph(section: Any, write: Callable[[], Markup]) -> None:
 
 
 def _later_bullets(section: Any, write: Callable[[], list[Markup]]) -> None:
-    section.add(
-        _Later(lambda: Markup("").join(Markup("<li>{}</li>").format(i) for i in write()), tag="ul")
-    )
+    section.add(_Later(lambda: Markup("").join(Markup("<li>{}</li>").format(i) for i in write()), tag="ul"))
 
 
 # ------------------------------------------------------------------------------------------------ drawing
@@ -195,8 +200,15 @@ def _draw_trends(c: _Ctx) -> Callable[[Any], None]:
 
     def draw(fig: Any) -> None:
         ax = one_axis(fig)
-        ax.fill_between(t.index, t["donors_p10"], t["donors_p90"], color=MUTED, alpha=0.25, lw=0,
-                        label=c.txt("trends.band"))
+        ax.fill_between(
+            t.index,
+            t["donors_p10"],
+            t["donors_p90"],
+            color=MUTED,
+            alpha=0.25,
+            lw=0,
+            label=c.txt("trends.band"),
+        )
         ax.plot(t.index, t["donors_mean"], color=MUTED, lw=1.5, ls="--", label=c.txt("trends.donors_mean"))
         ax.plot(t.index, t["netherlands"], color=colour(0), lw=1.8, label=c.txt("trends.netherlands"))
         ax.plot(t.index, t["region"], color=HIGHLIGHT, lw=2.4, marker="o", ms=3.5, label=c.name)
@@ -227,8 +239,13 @@ def _draw_shift_share(c: _Ctx) -> Callable[[Any], None]:
         span = max(abs(h) for h in heights) or 1.0
         for yi, h in zip(y, heights, strict=True):
             ax.annotate(
-                c.jobs(h, sign=True), (h, yi), xytext=(4 if h >= 0 else -4, 0), textcoords="offset points",
-                ha="left" if h >= 0 else "right", va="center", fontsize="small",
+                c.jobs(h, sign=True),
+                (h, yi),
+                xytext=(4 if h >= 0 else -4, 0),
+                textcoords="offset points",
+                ha="left" if h >= 0 else "right",
+                va="center",
+                fontsize="small",
             )
         ax.set_xlim(-1.35 * span if min(heights) < 0 else -0.05 * span, 1.35 * span)
         ax.set_xlabel(c.txt("axis.jobs_change"))
@@ -244,8 +261,16 @@ def _draw_did(c: _Ctx) -> Callable[[Any], None]:
 
     def draw(fig: Any) -> None:
         ax = one_axis(fig)
-        ax.plot(data.index, data["donors_mean"], color=MUTED, lw=1.8, ls="--", marker="s", ms=3,
-                label=c.txt("did.donors_mean", n=len(c.a.donors)))
+        ax.plot(
+            data.index,
+            data["donors_mean"],
+            color=MUTED,
+            lw=1.8,
+            ls="--",
+            marker="s",
+            ms=3,
+            label=c.txt("did.donors_mean", n=len(c.a.donors)),
+        )
         ax.plot(data.index, data["treated"], color=HIGHLIGHT, lw=2.4, marker="o", ms=3.5, label=c.name)
         _treatment_line(ax, c)
         _years_axis(ax, c, data.index)
@@ -261,8 +286,15 @@ def _draw_event_study(c: _Ctx) -> Callable[[Any], None]:
 
     def draw(fig: Any) -> None:
         ax = one_axis(fig)
-        ax.fill_between(band["year"], band["placebo_low"], band["placebo_high"], color=MUTED, alpha=0.3, lw=0,
-                        label=c.txt("event.band"))
+        ax.fill_between(
+            band["year"],
+            band["placebo_low"],
+            band["placebo_high"],
+            color=MUTED,
+            alpha=0.3,
+            lw=0,
+            label=c.txt("event.band"),
+        )
         ax.plot(band["year"], band["coef"], color=HIGHLIGHT, lw=1.2, marker="o", ms=5, label=c.name)
         ax.axhline(0, color="0.2", lw=0.8)
         _treatment_line(ax, c)
@@ -300,8 +332,14 @@ def _draw_placebo_gaps(c: _Ctx) -> Callable[[Any], None]:
         for unit in gaps.columns:
             if unit == region:
                 continue
-            ax.plot(gaps.index, gaps[unit], color=MUTED, lw=0.8, alpha=0.6,
-                    label=c.txt("synth.placebo_regions") if first else None)
+            ax.plot(
+                gaps.index,
+                gaps[unit],
+                color=MUTED,
+                lw=0.8,
+                alpha=0.6,
+                label=c.txt("synth.placebo_regions") if first else None,
+            )
             first = False
         ax.plot(gaps.index, gaps[region], color=HIGHLIGHT, lw=2.4, label=c.name)
         ax.axhline(0, color="0.2", lw=0.8)
@@ -320,17 +358,29 @@ def _draw_placebo_gaps(c: _Ctx) -> Callable[[Any], None]:
 def _data_section(c: _Ctx) -> None:
     a, w = c.a, c.w
     s = c.doc.section("data", c.said("data.title"))
-    s.paragraph(c.said("data.intro", table=c.source("83582NED"), n=a.jobs.shape[1], start=a.start_year,
-                       end=a.end_year))
+    s.paragraph(
+        c.said(
+            "data.intro", table=c.source("83582NED"), n=a.jobs.shape[1], start=a.start_year, end=a.end_year
+        )
+    )
     items = []
     for cid in a.caveats:
         if cid == "agency_share":
             if a.agency is None:
                 continue
             g = a.agency
-            items.append(c.said("caveat.agency_share", division=g.division, section=g.section, year=g.year,
-                                division_jobs=c.jobs(g.division_jobs), section_jobs=c.jobs(g.section_jobs),
-                                share=c.pct(g.share, 0), table=c.source(g.table)))
+            items.append(
+                c.said(
+                    "caveat.agency_share",
+                    division=g.division,
+                    section=g.section,
+                    year=g.year,
+                    division_jobs=c.jobs(g.division_jobs),
+                    section_jobs=c.jobs(g.section_jobs),
+                    share=c.pct(g.share, 0),
+                    table=c.source(g.table),
+                )
+            )
         elif cid == "provisional":
             if not a.provisional_years:
                 continue
@@ -339,10 +389,17 @@ def _data_section(c: _Ctx) -> None:
         elif cid == "national_reference":
             u = a.unclassified
             if u is not None and u.years_absent and u.first_year is not None:
-                items.append(c.said("caveat.national_reference", absent_from=u.years_absent[0],
-                                    absent_to=u.years_absent[-1], first_year=u.first_year,
-                                    first_jobs=c.jobs(u.first_jobs), last_year=u.last_year,
-                                    last_jobs=c.jobs(u.last_jobs)))
+                items.append(
+                    c.said(
+                        "caveat.national_reference",
+                        absent_from=u.years_absent[0],
+                        absent_to=u.years_absent[-1],
+                        first_year=u.first_year,
+                        first_jobs=c.jobs(u.first_jobs),
+                        last_year=u.last_year,
+                        last_jobs=c.jobs(u.last_jobs),
+                    )
+                )
             else:
                 items.append(c.said("caveat.national_reference_plain"))
         elif cid == "sector_not_specific":
@@ -356,14 +413,26 @@ def _data_section(c: _Ctx) -> None:
     columns = [
         Column("year_text", c.txt("table.year"), row_header=True),
         Column("region_jobs", c.name, c.txt("unit.jobs"), kind="rounded", precision=a.precision_jobs),
-        Column("netherlands_jobs", c.txt("table.netherlands"), c.txt("unit.jobs"), kind="rounded",
-               precision=a.precision_jobs),
+        Column(
+            "netherlands_jobs",
+            c.txt("table.netherlands"),
+            c.txt("unit.jobs"),
+            kind="rounded",
+            precision=a.precision_jobs,
+        ),
         Column("share", c.txt("table.share_of_nl"), "%", kind="percent", decimals=2),
     ]
     notes = [w("document.provisional_note")] if frame["provisional"].any() else []
-    s.add(c.doc.table("key-years", frame, columns, c.said("data.table_caption", sector=c.sector_words(),
-                                                              region=c.name), source=c.source("83582NED"),
-                      notes=notes))
+    s.add(
+        c.doc.table(
+            "key-years",
+            frame,
+            columns,
+            c.said("data.table_caption", sector=c.sector_words(), region=c.name),
+            source=c.source("83582NED"),
+            notes=notes,
+        )
+    )
 
 
 def _trends_section(c: _Ctx) -> None:
@@ -371,17 +440,50 @@ def _trends_section(c: _Ctx) -> None:
     t = a.trends()
     s = c.doc.section("trends", c.said("trends.title"))
     end = a.end_year
-    _later_paragraph(s, lambda: c.said("trends.text", region=c.name, base=a.base_year, end=c.year(end),
-                       region_index=c.n(t.loc[end, "region"]), nl_index=c.n(t.loc[end, "netherlands"]),
-                       low=c.n(t.loc[end, "donors_p10"]), high=c.n(t.loc[end, "donors_p90"]),
-                       n=len(a.donors), fig=c.doc.ref("trend-lines")))
-    alt = c.txt("trends.alt", region=c.name, base=a.base_year, end=end, region_index=c.n(t.loc[end, "region"]),
-                nl_index=c.n(t.loc[end, "netherlands"]), low=c.n(t.loc[end, "donors_p10"]),
-                high=c.n(t.loc[end, "donors_p90"]))
-    s.add(c.doc.figure("trend-lines", _draw_trends(c), c.said(
-        "trends.caption", sector=c.sector_words(), region=c.name, base=a.base_year, n=len(a.donors),
-        year=a.treatment_year) + _provisional_caption(c), alt, source=c.source("83582NED"), height=4.6,
-        narrow_height=5.2))
+    _later_paragraph(
+        s,
+        lambda: c.said(
+            "trends.text",
+            region=c.name,
+            base=a.base_year,
+            end=c.year(end),
+            region_index=c.n(t.loc[end, "region"]),
+            nl_index=c.n(t.loc[end, "netherlands"]),
+            low=c.n(t.loc[end, "donors_p10"]),
+            high=c.n(t.loc[end, "donors_p90"]),
+            n=len(a.donors),
+            fig=c.doc.ref("trend-lines"),
+        ),
+    )
+    alt = c.txt(
+        "trends.alt",
+        region=c.name,
+        base=a.base_year,
+        end=end,
+        region_index=c.n(t.loc[end, "region"]),
+        nl_index=c.n(t.loc[end, "netherlands"]),
+        low=c.n(t.loc[end, "donors_p10"]),
+        high=c.n(t.loc[end, "donors_p90"]),
+    )
+    s.add(
+        c.doc.figure(
+            "trend-lines",
+            _draw_trends(c),
+            c.said(
+                "trends.caption",
+                sector=c.sector_words(),
+                region=c.name,
+                base=a.base_year,
+                n=len(a.donors),
+                year=a.treatment_year,
+            )
+            + _provisional_caption(c),
+            alt,
+            source=c.source("83582NED"),
+            height=4.6,
+            narrow_height=5.2,
+        )
+    )
 
 
 def _provisional_caption(c: _Ctx) -> Markup:
@@ -393,33 +495,79 @@ def _shift_share_section(c: _Ctx) -> None:
     ss = a.summary()["shift_share"]
     s = c.doc.section("shift-share", c.said("shift_share.title"))
     s.paragraph(c.said("shift_share.intro"))
-    _later_paragraph(s, lambda: c.said("shift_share.text", region=c.name, start=ss["start_year"], end=c.year(ss["end_year"]),
-                       actual=c.jobs(ss["actual"], sign=True), national=c.jobs(ss["national"], sign=True),
-                       mix=c.jobs(ss["industry_mix"], sign=True), regional=c.jobs(ss["regional"], sign=True),
-                       fig=c.doc.ref("shift-share-bars"), table=c.doc.ref("shift-share-sectors")))
-    alt = c.txt("shift_share.alt", region=c.name, start=ss["start_year"], end=ss["end_year"],
-                actual=c.jobs(ss["actual"], sign=True), national=c.jobs(ss["national"], sign=True),
-                mix=c.jobs(ss["industry_mix"], sign=True), regional=c.jobs(ss["regional"], sign=True))
-    s.add(c.doc.figure("shift-share-bars", _draw_shift_share(c), c.said(
-        "shift_share.caption", sector=c.sector_words(), region=c.name, start=ss["start_year"],
-        end=c.year(ss["end_year"]), n=a.jobs.shape[1]) + _provisional_caption(c), alt,
-        source=c.source("83582NED"), height=3.4, narrow_height=3.8))
+    _later_paragraph(
+        s,
+        lambda: c.said(
+            "shift_share.text",
+            region=c.name,
+            start=ss["start_year"],
+            end=c.year(ss["end_year"]),
+            actual=c.jobs(ss["actual"], sign=True),
+            national=c.jobs(ss["national"], sign=True),
+            mix=c.jobs(ss["industry_mix"], sign=True),
+            regional=c.jobs(ss["regional"], sign=True),
+            fig=c.doc.ref("shift-share-bars"),
+            table=c.doc.ref("shift-share-sectors"),
+        ),
+    )
+    alt = c.txt(
+        "shift_share.alt",
+        region=c.name,
+        start=ss["start_year"],
+        end=ss["end_year"],
+        actual=c.jobs(ss["actual"], sign=True),
+        national=c.jobs(ss["national"], sign=True),
+        mix=c.jobs(ss["industry_mix"], sign=True),
+        regional=c.jobs(ss["regional"], sign=True),
+    )
+    s.add(
+        c.doc.figure(
+            "shift-share-bars",
+            _draw_shift_share(c),
+            c.said(
+                "shift_share.caption",
+                sector=c.sector_words(),
+                region=c.name,
+                start=ss["start_year"],
+                end=c.year(ss["end_year"]),
+                n=a.jobs.shape[1],
+            )
+            + _provisional_caption(c),
+            alt,
+            source=c.source("83582NED"),
+            height=3.4,
+            narrow_height=3.8,
+        )
+    )
     table = a.shift_share_table()
     table["sector_text"] = [c.shift_sector(x) for x in table["sector"]]
     jobs = c.txt("unit.jobs")
     p = a.precision_jobs
     columns = [
         Column("sector_text", c.txt("table.sector"), row_header=True),
-        Column("jobs_start", c.txt("table.jobs_in", year=ss["start_year"]), jobs, kind="rounded", precision=p),
-        Column("jobs_end", c.txt("table.jobs_in", year=c.year(ss["end_year"])), jobs, kind="rounded", precision=p),
+        Column(
+            "jobs_start", c.txt("table.jobs_in", year=ss["start_year"]), jobs, kind="rounded", precision=p
+        ),
+        Column(
+            "jobs_end", c.txt("table.jobs_in", year=c.year(ss["end_year"])), jobs, kind="rounded", precision=p
+        ),
         *(
             Column(k, c.txt(f"shift_share.component.{k}"), jobs, kind="rounded", precision=p)
             for k in _COMPONENTS
         ),
     ]
-    s.add(c.doc.table("shift-share-sectors", table, columns, c.said(
-        "shift_share.table_caption", region=c.name, start=ss["start_year"], end=c.year(ss["end_year"])),
-        source=c.source("83582NED"), notes=[c.said("shift_share.table_note")]))
+    s.add(
+        c.doc.table(
+            "shift-share-sectors",
+            table,
+            columns,
+            c.said(
+                "shift_share.table_caption", region=c.name, start=ss["start_year"], end=c.year(ss["end_year"])
+            ),
+            source=c.source("83582NED"),
+            notes=[c.said("shift_share.table_note")],
+        )
+    )
 
 
 def _did_section(c: _Ctx) -> None:
@@ -428,30 +576,85 @@ def _did_section(c: _Ctx) -> None:
     band = a.event_band()
     s = c.doc.section("did", c.said("did.title"))
     s.paragraph(c.said("did.intro", n=len(a.donors)))
-    s.callout(c.said("did.one_region", n=len(a.donors), smallest=c.p(1 / (len(a.donors) + 1), 3)), kind="warning")
-    _later_paragraph(s, lambda: c.said("did.text", region=c.name, year=a.treatment_year, estimate=c.effect(d.estimate),
-                       unit=c.unit(), placebo_p=c.p(d.placebo_p_value), clustered_p=c.p(d.p_value, 3),
-                       pretrend_placebo_p=c.p(e.pretrend_placebo_p_value),
-                       pretrend_p=c.p(e.pretrend_p_value, 3), fig=c.doc.ref("did-paths"), table=c.doc.ref("did-statistics")))
+    s.callout(
+        c.said("did.one_region", n=len(a.donors), smallest=c.p(1 / (len(a.donors) + 1), 3)), kind="warning"
+    )
+    _later_paragraph(
+        s,
+        lambda: c.said(
+            "did.text",
+            region=c.name,
+            year=a.treatment_year,
+            estimate=c.effect(d.estimate),
+            unit=c.unit(),
+            placebo_p=c.p(d.placebo_p_value),
+            clustered_p=c.p(d.p_value, 3),
+            pretrend_placebo_p=c.p(e.pretrend_placebo_p_value),
+            pretrend_p=c.p(e.pretrend_p_value, 3),
+            fig=c.doc.ref("did-paths"),
+            table=c.doc.ref("did-statistics"),
+        ),
+    )
     last = a.end_year
-    alt = c.txt("did.alt", region=c.name, n=len(a.donors), year=a.treatment_year,
-                start=a.start_year, end=last)
-    s.add(c.doc.figure("did-paths", _draw_did(c), c.said(
-        "did.caption", region=c.name, n=len(a.donors), outcome=c.txt("axis.log_jobs") if a.log else c.outcome_label(),
-        year=a.treatment_year) + _provisional_caption(c), alt, source=c.source("83582NED"), height=4.2,
-        narrow_height=4.8))
+    alt = c.txt(
+        "did.alt", region=c.name, n=len(a.donors), year=a.treatment_year, start=a.start_year, end=last
+    )
+    s.add(
+        c.doc.figure(
+            "did-paths",
+            _draw_did(c),
+            c.said(
+                "did.caption",
+                region=c.name,
+                n=len(a.donors),
+                outcome=c.txt("axis.log_jobs") if a.log else c.outcome_label(),
+                year=a.treatment_year,
+            )
+            + _provisional_caption(c),
+            alt,
+            source=c.source("83582NED"),
+            height=4.2,
+            narrow_height=4.8,
+        )
+    )
     post = band[band["year"] >= a.treatment_year]
     outside = int(((post["coef"] < post["placebo_low"]) | (post["coef"] > post["placebo_high"])).sum())
     ci_width = (band["ci_high"] - band["ci_low"]).replace(0, np.nan)
     placebo_width = (band["placebo_high"] - band["placebo_low"]).replace(0, np.nan)
     ratio = float((placebo_width / ci_width).median())
-    _later_paragraph(s, lambda: c.said("event.text" if outside else "event.text_inside", region=c.name, ref=a.base_year, outside=outside, n_post=len(post),
-                       ratio=c.n(ratio, 1), fig=c.doc.ref("event-study")))
-    alt = c.txt("event.alt", region=c.name, ref=a.base_year, outside=outside, n_post=len(post),
-                start=int(band["year"].min()), end=int(band["year"].max()))
-    s.add(c.doc.figure("event-study", _draw_event_study(c), c.said(
-        "event.caption", region=c.name, ref=a.base_year, n=len(a.donors), unit=c.unit()) + _provisional_caption(c),
-        alt, source=c.source("83582NED"), height=4.2, narrow_height=4.8))
+    _later_paragraph(
+        s,
+        lambda: c.said(
+            "event.text" if outside else "event.text_inside",
+            region=c.name,
+            ref=a.base_year,
+            outside=outside,
+            n_post=len(post),
+            ratio=c.n(ratio, 1),
+            fig=c.doc.ref("event-study"),
+        ),
+    )
+    alt = c.txt(
+        "event.alt",
+        region=c.name,
+        ref=a.base_year,
+        outside=outside,
+        n_post=len(post),
+        start=int(band["year"].min()),
+        end=int(band["year"].max()),
+    )
+    s.add(
+        c.doc.figure(
+            "event-study",
+            _draw_event_study(c),
+            c.said("event.caption", region=c.name, ref=a.base_year, n=len(a.donors), unit=c.unit())
+            + _provisional_caption(c),
+            alt,
+            source=c.source("83582NED"),
+            height=4.2,
+            narrow_height=4.8,
+        )
+    )
     table = a.did_table()
     formatted = []
     for stat, value in zip(table["statistic"], table["value"], strict=True):
@@ -469,9 +672,16 @@ def _did_section(c: _Ctx) -> None:
         Column("label", c.txt("table.statistic"), row_header=True),
         Column("text", c.txt("table.value"), kind="number"),
     ]
-    s.add(c.doc.table("did-statistics", table, columns, c.said(
-        "did.table_caption", region=c.name, sector=c.sector_words(), unit=c.unit()),
-        source=c.source("83582NED"), notes=[c.said("did.table_note")]))
+    s.add(
+        c.doc.table(
+            "did-statistics",
+            table,
+            columns,
+            c.said("did.table_caption", region=c.name, sector=c.sector_words(), unit=c.unit()),
+            source=c.source("83582NED"),
+            notes=[c.said("did.table_note")],
+        )
+    )
 
 
 def _synth_section(c: _Ctx) -> None:
@@ -486,26 +696,73 @@ def _synth_section(c: _Ctx) -> None:
     gap = a.synth_post_gap()
     top = a.weights_table(0.05)
     donors = ", ".join(f"{n} ({c.n(wt, 2)})" for n, wt in zip(top["name"], top["weight"], strict=True))
-    _later_paragraph(s, lambda: c.said("synth.fit", region=c.name, donors=donors, table=c.doc.ref("synth-weights"),
-                       fig=c.doc.ref("synth-paths")))
+    _later_paragraph(
+        s,
+        lambda: c.said(
+            "synth.fit",
+            region=c.name,
+            donors=donors,
+            table=c.doc.ref("synth-weights"),
+            fig=c.doc.ref("synth-paths"),
+        ),
+    )
     alt = c.txt("synth.alt", region=c.name, year=a.treatment_year, gap=c.n(gap, 1, sign=True), unit=unit)
-    s.add(c.doc.figure("synth-paths", _draw_synth(c), c.said(
-        "synth.caption", region=c.name, outcome=c.outcome_words(), year=a.treatment_year) + _provisional_caption(c),
-        alt, source=c.source("83582NED"), height=4.2, narrow_height=4.8))
+    s.add(
+        c.doc.figure(
+            "synth-paths",
+            _draw_synth(c),
+            c.said("synth.caption", region=c.name, outcome=c.outcome_words(), year=a.treatment_year)
+            + _provisional_caption(c),
+            alt,
+            source=c.source("83582NED"),
+            height=4.2,
+            narrow_height=4.8,
+        )
+    )
     gaps = a.placebo.gaps
     post = gaps.loc[gaps.index >= a.treatment_year]
     wider = int((post.drop(columns=[a.region]).abs().max() >= post[a.region].abs().max()).sum())
     alt = c.txt("synth.placebo_alt", region=c.name, n=gaps.shape[1] - 1, wider=wider, year=a.treatment_year)
-    s.add(c.doc.figure("placebo-gaps", _draw_placebo_gaps(c), c.said(
-        "synth.placebo_caption", region=c.name, n=gaps.shape[1] - 1, unit=unit, year=a.treatment_year)
-        + _provisional_caption(c), alt, source=c.source("83582NED"), height=4.2, narrow_height=4.8))
+    s.add(
+        c.doc.figure(
+            "placebo-gaps",
+            _draw_placebo_gaps(c),
+            c.said(
+                "synth.placebo_caption", region=c.name, n=gaps.shape[1] - 1, unit=unit, year=a.treatment_year
+            )
+            + _provisional_caption(c),
+            alt,
+            source=c.source("83582NED"),
+            height=4.2,
+            narrow_height=4.8,
+        )
+    )
     bullets = [
-        c.said("synth.pre_fit", pre=c.n(sy["pre_rmspe"], 3), floor=c.n(sy["pre_rmspe_floor"], 3), unit=unit,
-               exact=sy["n_exact_pre_fits"], n=sy["n_units"], year=a.treatment_year),
-        c.said("synth.post", year=a.treatment_year, gap=c.n(gap, 2, sign=True), unit=unit,
-               post=c.n(sy["post_rmspe"], 2), ratio=c.n(sy["post_pre_ratio"], 1)),
-        c.said("synth.p_value", p=c.p(sy["p_value"], 3), n=sy["n_units"], region=c.name,
-               smallest=c.p(1 / sy["n_units"], 3), fig=c.doc.ref("placebo-gaps")),
+        c.said(
+            "synth.pre_fit",
+            pre=c.n(sy["pre_rmspe"], 3),
+            floor=c.n(sy["pre_rmspe_floor"], 3),
+            unit=unit,
+            exact=sy["n_exact_pre_fits"],
+            n=sy["n_units"],
+            year=a.treatment_year,
+        ),
+        c.said(
+            "synth.post",
+            year=a.treatment_year,
+            gap=c.n(gap, 2, sign=True),
+            unit=unit,
+            post=c.n(sy["post_rmspe"], 2),
+            ratio=c.n(sy["post_pre_ratio"], 1),
+        ),
+        c.said(
+            "synth.p_value",
+            p=c.p(sy["p_value"], 3),
+            n=sy["n_units"],
+            region=c.name,
+            smallest=c.p(1 / sy["n_units"], 3),
+            fig=c.doc.ref("placebo-gaps"),
+        ),
     ]
     if sy["exact_pre_fit"]:
         bullets.append(c.said("synth.exact", region=c.name))
@@ -513,13 +770,22 @@ def _synth_section(c: _Ctx) -> None:
         bullets.append(c.said("synth.floored", p=c.p(sy["p_value_floored"], 3), year=a.treatment_year))
     s.bullets(bullets)
     weights = a.weights_table(0.01)
-    weights["region_text"] = [f"{n} ({code})" for n, code in zip(weights["name"], weights["code"], strict=True)]
+    weights["region_text"] = [
+        f"{n} ({code})" for n, code in zip(weights["name"], weights["code"], strict=True)
+    ]
     columns = [
         Column("region_text", c.txt("table.region"), row_header=True),
         Column("weight", c.txt("table.weight"), kind="number", decimals=3),
     ]
-    s.add(c.doc.table("synth-weights", weights, columns, c.said("synth.table_caption", region=c.name),
-                      source=c.source("83582NED")))
+    s.add(
+        c.doc.table(
+            "synth-weights",
+            weights,
+            columns,
+            c.said("synth.table_caption", region=c.name),
+            source=c.source("83582NED"),
+        )
+    )
 
 
 def _entity_words(c: _Ctx, entity: str, fallback: Any) -> str:
@@ -542,15 +808,21 @@ def _target_section(c: _Ctx) -> None:
             {
                 "source": doc.cite(f["source_id"], _source_label(a, f["source_id"])),
                 "entity": _entity_words(c, f["entity"], f.get("entity_name")),
-                "measure": c.txt(f"target.measure.{'target' if f['measure'] == _target_measure() else 'count'}"),
+                "measure": c.txt(
+                    f"target.measure.{'target' if f['measure'] == _target_measure() else 'count'}"
+                ),
                 "as_written": f["value_text"],
                 "value": f["value"],
                 "year": "" if pd.isna(f["year"]) else str(int(f["year"])),
                 "region": a.name(region) if region else c.txt("target.no_region"),
             }
         )
-    frame = pd.DataFrame(rows, columns=["source", "entity", "measure", "as_written", "value", "year", "region"])
-    frame["source"] = pd.Series([r["source"] for r in rows], index=frame.index, dtype=object)  # links stay links
+    frame = pd.DataFrame(
+        rows, columns=["source", "entity", "measure", "as_written", "value", "year", "region"]
+    )
+    frame["source"] = pd.Series(
+        [r["source"] for r in rows], index=frame.index, dtype=object
+    )  # links stay links
     columns = [
         Column("source", c.txt("table.source"), row_header=True),
         Column("entity", c.txt("table.entity")),
@@ -560,8 +832,15 @@ def _target_section(c: _Ctx) -> None:
         Column("year", c.txt("table.year")),
         Column("region", c.txt("table.region")),
     ]
-    s.add(doc.table("stated-figures", frame, columns, c.said("target.stated_caption"),
-                    source=c.said("target.stated_source")))
+    s.add(
+        doc.table(
+            "stated-figures",
+            frame,
+            columns,
+            c.said("target.stated_caption"),
+            source=c.said("target.stated_source"),
+        )
+    )
     check = a.targets
     where = a.target_region
     if check.empty:
@@ -572,25 +851,45 @@ def _target_section(c: _Ctx) -> None:
         return
     items = []
     for _, row in check.iterrows():
-        sources = Markup(", ").join(doc.cite(sid.strip(), _source_label(a, sid.strip()))
-                                    for sid in str(row["source_id"]).split(","))
-        items.append(c.said(
-            "target.row", written=row["value_text"], sources=sources, baseline=num.fmt_int(row["baseline_jobs"], c.lang),
-            baseline_year=row["baseline_year"], target=num.fmt_int(row["target_jobs"], c.lang),
-            target_year=row["target_year"], promised=num.fmt_int(row["promised_change"], c.lang, sign=True),
-            share=c.pct(row["promised_share"]), sector_jobs=c.jobs(row["sector_jobs_baseline"]),
-            sector=c.sector_short(), region=c.name, observed=c.jobs(row["observed_change"], sign=True),
-            gap=c.jobs(row["synth_gap_jobs"], sign=True), p90=c.jobs(row["placebo_gap_jobs_p90"])))
+        sources = Markup(", ").join(
+            doc.cite(sid.strip(), _source_label(a, sid.strip())) for sid in str(row["source_id"]).split(",")
+        )
+        items.append(
+            c.said(
+                "target.row",
+                written=row["value_text"],
+                sources=sources,
+                baseline=num.fmt_int(row["baseline_jobs"], c.lang),
+                baseline_year=row["baseline_year"],
+                target=num.fmt_int(row["target_jobs"], c.lang),
+                target_year=row["target_year"],
+                promised=num.fmt_int(row["promised_change"], c.lang, sign=True),
+                share=c.pct(row["promised_share"]),
+                sector_jobs=c.jobs(row["sector_jobs_baseline"]),
+                sector=c.sector_short(),
+                region=c.name,
+                observed=c.jobs(row["observed_change"], sign=True),
+                gap=c.jobs(row["synth_gap_jobs"], sign=True),
+                p90=c.jobs(row["placebo_gap_jobs_p90"]),
+            )
+        )
     for _, claim in a.later.iterrows():
         bounds = Markup("")
         low, high = claim.get("low"), claim.get("high")
         if low is not None and high is not None and np.isfinite(low) and np.isfinite(high):
             bounds = c.said("target.read_as", low=num.fmt_int(low, c.lang), high=num.fmt_int(high, c.lang))
-        items.append(c.said(
-            "target.later", written=claim["value_text"], source=doc.cite(claim["source_id"],
-                                                                         _source_label(a, claim["source_id"])),
-            year=int(claim["year"]), bounds=bounds, sector=c.sector_short(), region=c.name,
-            jobs=c.jobs(claim["sector_jobs"])))
+        items.append(
+            c.said(
+                "target.later",
+                written=claim["value_text"],
+                source=doc.cite(claim["source_id"], _source_label(a, claim["source_id"])),
+                year=int(claim["year"]),
+                bounds=bounds,
+                sector=c.sector_short(),
+                region=c.name,
+                jobs=c.jobs(claim["sector_jobs"]),
+            )
+        )
     smallest = float(check["placebo_gap_jobs_p90"].min())
     promised = float(check["promised_change"].max())
     if smallest > promised:
@@ -605,14 +904,38 @@ def _target_section(c: _Ctx) -> None:
     columns = [
         Column("years", c.txt("table.period"), row_header=True),
         Column("promised_change", c.txt("target.col.promised"), jobs, kind="int"),
-        Column("promised_share", c.txt("target.col.share", sector=c.sector_short()), "%", kind="percent", decimals=1),
-        Column("observed_change", c.txt("target.col.observed", sector=c.sector_short()), jobs, kind="rounded", precision=p),
+        Column(
+            "promised_share",
+            c.txt("target.col.share", sector=c.sector_short()),
+            "%",
+            kind="percent",
+            decimals=1,
+        ),
+        Column(
+            "observed_change",
+            c.txt("target.col.observed", sector=c.sector_short()),
+            jobs,
+            kind="rounded",
+            precision=p,
+        ),
         Column("synth_gap_jobs", c.txt("target.col.gap"), jobs, kind="rounded", precision=p),
         Column("placebo_gap_jobs_p90", c.txt("target.col.p90"), jobs, kind="rounded", precision=p),
     ]
-    notes = [c.w("document.provisional_note")] if any(int(t) in a.provisional_years for t in check["target_year"]) else []
-    s.add(doc.table("target-check", frame, columns, c.said("target.check_caption", region=c.name),
-                    source=c.source("83582NED"), notes=notes))
+    notes = (
+        [c.w("document.provisional_note")]
+        if any(int(t) in a.provisional_years for t in check["target_year"])
+        else []
+    )
+    s.add(
+        doc.table(
+            "target-check",
+            frame,
+            columns,
+            c.said("target.check_caption", region=c.name),
+            source=c.source("83582NED"),
+            notes=notes,
+        )
+    )
 
 
 def _target_measure() -> str:
@@ -639,7 +962,9 @@ def _limitations_section(c: _Ctx) -> None:
     if a.sector == "N":
         items.append(c.said("limits.proxy"))
     items.append(c.said("limits.one_region", smallest=c.p(1 / (len(a.donors) + 1), 3)))
-    items.append(c.said("limits.pre_years", n=a.base_year - a.start_year + 1, start=a.start_year, end=a.base_year))
+    items.append(
+        c.said("limits.pre_years", n=a.base_year - a.start_year + 1, start=a.start_year, end=a.base_year)
+    )
     items.append(c.said("limits.other_events"))
     items.append(c.said("limits.programme_counts"))
     if a.provisional_years:
@@ -653,32 +978,74 @@ def _summary(c: _Ctx, s: Any) -> None:
     n0, n1 = float(a.netherlands.loc[a.base_year]), float(a.netherlands.loc[a.end_year])
     ss = a.summary()["shift_share"]
     items = [
-        c.said("summary.jobs", sector=_capital(c.sector_words()), region=c.name, base=a.base_year, end=c.year(a.end_year),
-               j0=c.jobs(j0), j1=c.jobs(j1), change=c.pct(j1 / j0 - 1, 1, sign=True),
-               nl_change=c.pct(n1 / n0 - 1, 1, sign=True), ref=doc.ref("trend-lines")),
-        c.said("summary.shift_share", start=ss["start_year"], end=c.year(ss["end_year"]),
-               actual=c.jobs(ss["actual"], sign=True), national=c.jobs(ss["national"], sign=True),
-               mix=c.jobs(ss["industry_mix"], sign=True), regional=c.jobs(ss["regional"], sign=True),
-               ref=doc.ref("shift-share-bars")),
-        c.said("summary.did", year=a.treatment_year, estimate=c.effect(a.did.estimate), unit=c.unit(),
-               placebo_p=c.p(a.did.placebo_p_value), n=len(a.donors), clustered_p=c.p(a.did.p_value, 3),
-               ref=doc.ref("did-statistics"), fig=doc.ref("event-study")),
+        c.said(
+            "summary.jobs",
+            sector=_capital(c.sector_words()),
+            region=c.name,
+            base=a.base_year,
+            end=c.year(a.end_year),
+            j0=c.jobs(j0),
+            j1=c.jobs(j1),
+            change=c.pct(j1 / j0 - 1, 1, sign=True),
+            nl_change=c.pct(n1 / n0 - 1, 1, sign=True),
+            ref=doc.ref("trend-lines"),
+        ),
+        c.said(
+            "summary.shift_share",
+            start=ss["start_year"],
+            end=c.year(ss["end_year"]),
+            actual=c.jobs(ss["actual"], sign=True),
+            national=c.jobs(ss["national"], sign=True),
+            mix=c.jobs(ss["industry_mix"], sign=True),
+            regional=c.jobs(ss["regional"], sign=True),
+            ref=doc.ref("shift-share-bars"),
+        ),
+        c.said(
+            "summary.did",
+            year=a.treatment_year,
+            estimate=c.effect(a.did.estimate),
+            unit=c.unit(),
+            placebo_p=c.p(a.did.placebo_p_value),
+            n=len(a.donors),
+            clustered_p=c.p(a.did.p_value, 3),
+            ref=doc.ref("did-statistics"),
+            fig=doc.ref("event-study"),
+        ),
     ]
     synth_p = None
     if a.synth is not None:
         sy = a.summary()["synth"]
         synth_p = sy["p_value"]
-        items.append(c.said("summary.synth", year=a.treatment_year, gap=c.n(a.synth_post_gap(), 1, sign=True),
-                            unit=c.outcome_unit(), p=c.p(sy["p_value"]), n=sy["n_units"],
-                            exact=sy["n_exact_pre_fits"], ref=doc.ref("placebo-gaps")))
+        items.append(
+            c.said(
+                "summary.synth",
+                year=a.treatment_year,
+                gap=c.n(a.synth_post_gap(), 1, sign=True),
+                unit=c.outcome_unit(),
+                p=c.p(sy["p_value"]),
+                n=sy["n_units"],
+                exact=sy["n_exact_pre_fits"],
+                ref=doc.ref("placebo-gaps"),
+            )
+        )
     if not a.targets.empty:
         t = a.targets.sort_values("target_year").iloc[-1]
-        key = "summary.target_hidden" if t["placebo_gap_jobs_p90"] > t["promised_change"] else "summary.target"
-        items.append(c.said(key, baseline=num.fmt_int(t["baseline_jobs"], c.lang),
-                            target=num.fmt_int(t["target_jobs"], c.lang), year=t["target_year"],
-                            promised=num.fmt_int(t["promised_change"], c.lang, sign=True),
-                            share=c.pct(t["promised_share"]), sector=c.sector_short(),
-                            p90=c.jobs(t["placebo_gap_jobs_p90"]), ref=doc.ref("target-check")))
+        key = (
+            "summary.target_hidden" if t["placebo_gap_jobs_p90"] > t["promised_change"] else "summary.target"
+        )
+        items.append(
+            c.said(
+                key,
+                baseline=num.fmt_int(t["baseline_jobs"], c.lang),
+                target=num.fmt_int(t["target_jobs"], c.lang),
+                year=t["target_year"],
+                promised=num.fmt_int(t["promised_change"], c.lang, sign=True),
+                share=c.pct(t["promised_share"]),
+                sector=c.sector_short(),
+                p90=c.jobs(t["placebo_gap_jobs_p90"]),
+                ref=doc.ref("target-check"),
+            )
+        )
     quiet = (a.did.placebo_p_value or 1) > 0.1 and (synth_p is None or synth_p > 0.1)
     items.append(c.said("summary.reading_quiet" if quiet else "summary.reading_stands_out", region=c.name))
     s.bullets(items)
@@ -692,8 +1059,11 @@ def report(result: RegionalAnalysis, language: str = "nl") -> Document:
     """The whole report of one regional analysis in ``language`` (``nl`` or ``en``)."""
     w = Words(language)
     a = result
-    outcome = w.text("regional.outcome.index", base=a.base_year) if a.outcome == "index" else w.text(
-        "regional.outcome.jobs")
+    outcome = (
+        w.text("regional.outcome.index", base=a.base_year)
+        if a.outcome == "index"
+        else w.text("regional.outcome.jobs")
+    )
     doc = Document(
         w.language,
         w.text("regional.title", region=a.region_name, year=a.treatment_year),
@@ -701,9 +1071,17 @@ def report(result: RegionalAnalysis, language: str = "nl") -> Document:
         stem="03_regional_job_growth",
     )
     c = _Ctx(a, doc)
-    doc.subtitle = w.text("regional.subtitle", region=a.region_name, code=a.region, sector=c.sector_words(),
-                          start=a.start_year, end=a.end_year, year=a.treatment_year, n=len(a.donors),
-                          outcome=outcome)
+    doc.subtitle = w.text(
+        "regional.subtitle",
+        region=a.region_name,
+        code=a.region,
+        sector=c.sector_words(),
+        start=a.start_year,
+        end=a.end_year,
+        year=a.treatment_year,
+        n=len(a.donors),
+        outcome=outcome,
+    )
     summary = doc.section("summary", w("document.summary"), numbered=False)
     _data_section(c)
     _trends_section(c)
@@ -715,6 +1093,11 @@ def report(result: RegionalAnalysis, language: str = "nl") -> Document:
     _summary(c, summary)
     glossary_section(doc, GLOSSARY)
     ids = list(a.sources["source_id"]) if "source_id" in a.sources else []
-    sources_section(doc, a.sources if ids else pd.DataFrame(columns=["source_id"]), ids, cbs_tables=CBS_TABLES,
-                    literature=LITERATURE)
+    sources_section(
+        doc,
+        a.sources if ids else pd.DataFrame(columns=["source_id"]),
+        ids,
+        cbs_tables=CBS_TABLES,
+        literature=LITERATURE,
+    )
     return doc
