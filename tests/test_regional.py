@@ -362,6 +362,8 @@ def test_region_and_donor_names_are_accepted_where_codes_are():
     a = analyse("Zuid-Limburg", "N", 2015, donors=["Utrecht", "CR18", "Flevoland"], synth=False)
     assert a.region == "CR39" and a.donors == ["CR17", "CR18", "CR40"]
     assert a.region_name == "Zuid-Limburg" and a.name("CR18") == "Kop van Noord-Holland"
+    with pytest.raises(ParameterError, match="unknown region"):
+        analyse("Zuid-Limbrug", synth=False)
 
 
 def test_the_facade_call_loads_the_tables_and_gives_the_numbers_of_the_report():

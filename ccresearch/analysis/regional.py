@@ -30,6 +30,7 @@ writes and draws.
 from __future__ import annotations
 
 import functools
+import re
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -703,14 +704,19 @@ def _json_safe(value: Any) -> Any:
 
 
 def _resolve(value: str, level: str, what: str) -> str:
-    """A region code from a code or a name (``Zuid-Limburg`` -> ``CR39``); unknown values are left to the
-    panel check, which names the codes available."""
+    """A region code from a code or a name (``Zuid-Limburg`` -> ``CR39``). An unknown code is left to the panel
+    check (which names the codes with data); an unknown name is a ParameterError with close matches."""
     from ccresearch.sources.regions import resolve_region
 
+    text = str(value).strip()
     try:
-        return resolve_region(str(value), level=level)
-    except (InputError, KeyError, OSError):
-        return str(value).strip().upper() if str(value).strip().upper().startswith("CR") else str(value)
+        return resolve_region(text, level=level)
+    except (InputError, KeyError, OSError) as err:
+        if re.fullmatch(r"[A-Za-z]{2}\d+", text):
+            return text.upper()
+        raise ParameterError(
+            "unknown region", field=what, value=value, expected=f"a {level} code or name ({err})"
+        ) from err
 
 
 def _names(jobs: pd.DataFrame, codes: Iterable[str]) -> dict[str, str]:
