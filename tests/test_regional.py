@@ -524,7 +524,7 @@ def test_tables_show_names_units_precision_and_the_provisional_year():
     assert not [c for c in cells if re.fullmatch(r"CR\d\d", c)]  # no bare codes
     assert "Kop van Noord-Holland (CR18)" in cells and "Zuid-Limburg" in html
     assert "2024*" in cells and "voorlopig cijfer" in html
-    assert "27.200" in cells and "<\u00a00,001" in cells  # jobs at 100; a p-value is never 0,000
+    assert "27.200" in cells and "&lt;\u00a00,001" in cells  # jobs at 100; a p-value is never 0,000
     assert '<span class="unit">(banen)</span>' in html
     assert not re.search(r"\b[a-z]+_[a-z_]+\b", _reader_text(html))  # no snake_case ids
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ccresearch.analysis.regional import TOTAL_SECTOR, RegionalAnalysis
 from ccresearch.report import numbers as num
@@ -659,11 +659,11 @@ def _did_section(c: _Ctx) -> None:
     formatted = []
     for stat, value in zip(table["statistic"], table["value"], strict=True):
         if "p_value" in stat:
-            formatted.append(Markup(c.p(value, 3)))
+            formatted.append(escape(c.p(value, 3)))
         elif stat == "pretrend_f":
-            formatted.append(Markup(c.n(value, 1)))
+            formatted.append(escape(c.n(value, 1)))
         else:
-            formatted.append(Markup(c.effect(value, sign=stat == "estimate")))
+            formatted.append(escape(c.effect(value, sign=stat == "estimate")))
     table = table.assign(
         label=[c.txt(f"did.statistic.{k}") for k in table["statistic"]],
         text=pd.Series(formatted, index=table.index, dtype=object),
