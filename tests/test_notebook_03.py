@@ -1,8 +1,10 @@
-"""Notebook 03 (regional job growth) runs for the default and another region and records sound numbers;
-the house style (ccresearch.plots) that every notebook uses formats numbers and captions figures."""
+"""Notebook 03 (regional job growth) is thin (parameters, one analysis call, the report, a record), runs for the
+default and another region and records sound numbers; the house style (ccresearch.report.plots) formats numbers
+and captions figures."""
 
 from __future__ import annotations
 
+import ast
 import math
 from pathlib import Path
 
@@ -77,8 +79,38 @@ def test_committed_notebook_has_no_outputs_and_a_tagged_parameters_cell():
         "treatment_year: int",
         "donors: list[str] | None",
         "outcome:",
+        'language: Literal["nl", "en"] = "nl"',
     ):
         assert name in code[0].source
+
+
+def test_notebook_is_thin_one_analysis_call_and_no_prose_in_code():
+    nb = nbformat.read(paths.notebooks_dir() / NOTEBOOK, as_version=4)
+    code = [c.source for c in nb.cells if c.cell_type == "code"]
+    lines = [
+        line for src in code for line in src.splitlines() if line.strip() and not line.strip().startswith("#")
+    ]
+    assert len(lines) <= 60
+    body = "\n".join(code[1:])
+    assert body.count("analyse_region(") == 1
+    assert "present.report(result, language=language)" in body and "doc.show()" in body
+    assert "ccresearch.record(**result.record())" in body
+    # no prose assembled in notebook code: the only string literals are in the parameters cell
+    strings = [
+        n.value for n in ast.walk(ast.parse(body)) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+    ]
+    assert strings == []
+
+
+def _html_outputs(nb) -> str:
+    return "\n".join(
+        "".join(o["data"]["text/html"])
+        if isinstance(o["data"]["text/html"], list)
+        else o["data"]["text/html"]
+        for c in nb.cells
+        for o in c.get("outputs", [])
+        if "text/html" in o.get("data", {})
+    )
 
 
 @pytest.mark.slow
@@ -87,24 +119,25 @@ def test_default_run_zuid_limburg_n_records_shift_share_did_and_synth(tmp_path):
     assert_sound(results)
     assert results["region"] == "CR39" and results["sector"] == "N"
     assert results["shift_share"]["actual"] == pytest.approx(29_700 - 27_200)
+    assert set(results["headline"]) == {"jobs_change", "did_placebo_p_value", "synth_placebo_p_value"}
     errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert not errors
-    text = "\n".join(
-        o["data"]["text/markdown"]
-        for c in nb.cells
-        for o in c.get("outputs", [])
-        if "text/markdown" in o.get("data", {})
-    )
-    assert "Target" in text and "zo'n 6000" in text  # the target section found the evidence base's figures
-    assert "Figure 4." not in text  # captions live in the figures, not in markdown
+    html = _html_outputs(nb)
+    # the target section found the evidence base's figures (the default report is Dutch)
+    assert "De doelstelling van Customer Service Valley" in html and "zo&#39;n 6000" in html
+    # captions are in the figures (figcaption), not in markdown: the old test checked "Figure 4." was not in
+    # markdown outputs; now the notebook has no markdown outputs at all
+    assert not [o for c in nb.cells for o in c.get("outputs", []) if "text/markdown" in o.get("data", {})]
+    assert html.count("<figcaption>") >= 6
 
 
 @pytest.mark.slow
 def test_run_for_utrecht_by_name_total_jobs_resolves_the_region(tmp_path):
-    results, _ = run_notebook(tmp_path, region="Utrecht", sector="total", outcome="jobs")
+    results, nb = run_notebook(tmp_path, region="Utrecht", sector="total", outcome="jobs", language="en")
     assert_sound(results)
     assert results["region"] == "CR17" and results["sector"] == "total"
     assert results["did"]["log"] is True
+    assert "Job growth in Utrecht after 2015" in _html_outputs(nb)
 
 
 # --- house style ------------------------------------------------------------------------------------

@@ -16,44 +16,55 @@ Conventions used throughout (and stated in the notebooks):
   when that is not exactly zero (CBS rounds each cell to 100 jobs). Aggregates such as ``M-N`` are never
   mixed with their parts. No CBS codes or sector letters are hard-coded.
 
-Contents: panels and tables (:func:`panel`, :func:`netherlands`, :func:`region_sector_table`,
-:func:`caveats`); the whole analysis of one region (:func:`analyse_region` -> :class:`RegionalAnalysis`, with
-shift-share, DiD, event study and synthetic control with placebos, fits closer than the CBS rounding
-counting as exact (:func:`rounding_floor`); :func:`synth_ratios` for the placebo ratios with a rounding floor);
-stated jobs targets set against the data (:func:`target_facts`,
-:func:`target_check`); and the tables and computed sentences that notebook 03 displays.
+Contents: panels and tables (:func:`panel`, :func:`netherlands`, :func:`region_sector_table`); facts about
+the data that the report's caveats state, computed from the data (:func:`agency_share`, :func:`unclassified`,
+:func:`provisional_years`); the whole analysis of one region (:func:`analyse_region` -> :class:`RegionalAnalysis`,
+with shift-share, DiD, event study with its placebo band (:func:`event_study_placebos`) and synthetic control
+with placebos, fits closer than the CBS rounding counting as exact (:func:`rounding_floor`; :func:`synth_ratios`
+for the placebo ratios with a rounding floor); stated jobs targets set against the data (:func:`target_facts`,
+:func:`target_check`). The case (which entities carry the targets, which cells give the agency share) is data:
+the ``regional`` section of ``cases.yaml``. No words and no drawing here: the report (``ccresearch.report.regional``)
+writes and draws.
 """
 
 from __future__ import annotations
 
+import functools
+import re
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
-from ccresearch.analysis.methods.shiftshare import region_sector_table  # moved to the methods package
+from ccresearch.analysis.methods.shiftshare import region_sector_table  # the method owns its table
 from ccresearch.errors import InputError, ParameterError
 
 REQUIRED_COLUMNS = ("region_code", "region_level", "sector", "year", "jobs")
 # CBS publishes regional jobs in thousands with one decimal: each cell is rounded to 100 jobs, so its
 # rounding error is uniform on +-50 jobs, with root mean square 50 / sqrt(3) jobs.
-CBS_ROUNDING_RMSE_JOBS = 50.0 / 3**0.5
+CBS_ROUNDING_STEP = 100.0
+CBS_ROUNDING_RMSE_JOBS = CBS_ROUNDING_STEP / 2 / 3**0.5
 REST_SECTOR = "rest"
 TOTAL_SECTOR = "total"
 
 __all__ = [
-    "CSV_ENTITIES",
     "REST_SECTOR",
     "TOTAL_SECTOR",
+    "AgencyShare",
     "RegionalAnalysis",
+    "Unclassified",
+    "agency_share",
     "analyse_region",
-    "caveats",
+    "case",
+    "event_study_placebos",
     "later_claims",
     "netherlands",
     "panel",
+    "provisional_years",
     "region_codes",
     "region_sector_table",
     "rounding_floor",
@@ -62,6 +73,7 @@ __all__ = [
     "target_check",
     "target_facts",
     "target_region",
+    "unclassified",
 ]
 
 
@@ -223,47 +235,157 @@ def netherlands(
     return total
 
 
-_CAVEATS_ALL = [
-    "CBS counts jobs of employees in December (table 83582NED); the self-employed are not included.",
-    "The most recent year (2024) is likely provisional and may be revised by CBS.",
-    "The national reference is the sum of the COROP regions; jobs that CBS cannot assign to a region (CR99, "
-    "absent for 2012-2018) are left out.",
-    "CBS rounds each cell to 100 jobs, so small regions and small changes carry rounding noise.",
-]
-_CAVEATS_N = [
-    "CBS publishes regional jobs by SBI section only; call centres (SBI 82.2) are not available per region.",
-    "Section N (77-82) is a broad proxy for call centres: it is dominated by employment agencies (78): "
-    "793.0k of 1,094.4k national N jobs in 2019.",
-    "Agency workers are counted in N (78, employment agencies) whichever sector they work in, so N moves "
-    "with the business cycle and with hiring practice across all sectors.",
-]
-_CAVEATS_TOTAL = [
-    "Total jobs (A-U) say nothing specific about call centres; they show the general labour market of the "
-    "region.",
-]
+# --- the case definition (ccresearch/analysis/cases.yaml, section ``regional``) --------------------------
+
+CASES = Path(__file__).resolve().parent / "cases.yaml"
 
 
-def caveats(sector: str) -> list[str]:
-    """Plain-language caveats for regional jobs of ``sector`` (to print in a report)."""
-    if sector == "N":
-        return [*_CAVEATS_N, *_CAVEATS_ALL]
-    if sector == TOTAL_SECTOR:
-        return [*_CAVEATS_TOTAL, *_CAVEATS_ALL]
-    return [
-        f"Sector {sector} is an SBI aggregate published by CBS per region; it is not specific to call centres.",
-        *_CAVEATS_ALL,
-    ]
+@functools.cache
+def case() -> dict[str, Any]:
+    """The ``regional`` section of ``cases.yaml``: target entities and measures, the agency-share cells."""
+    import yaml
+
+    data = yaml.safe_load(CASES.read_text(encoding="utf-8")) or {}
+    section = data.get("regional") or {}
+    for key in ("target", "agency_share", "status_table"):
+        if key not in section:
+            raise InputError(
+                "case definition lacks a key",
+                file=CASES,
+                field=f"regional.{key}",
+                expected="see the file's comments",
+            )
+    return section
+
+
+# --- facts about the data that the caveats state, computed from the data ---------------------------------
+
+
+@dataclass(frozen=True)
+class AgencyShare:
+    """Jobs of one SBI division within its section, nationally, in one year (from the national CBS table)."""
+
+    division: str
+    section: str
+    year: int
+    division_jobs: float
+    section_jobs: float
+    table: str
+
+    @property
+    def share(self) -> float:
+        """The division's jobs as a share of the section's."""
+        return self.division_jobs / self.section_jobs
+
+
+@dataclass(frozen=True)
+class Unclassified:
+    """Jobs CBS cannot assign to a region (row CR99 of the regional table): years present and absent."""
+
+    years_present: tuple[int, ...]
+    years_absent: tuple[int, ...]
+    first_year: int | None
+    first_jobs: float | None
+    last_year: int | None
+    last_jobs: float | None
+
+
+def agency_share(jobs: pd.DataFrame, definition: dict[str, Any] | None = None) -> AgencyShare | None:
+    """The share of the division (employment agencies, SBI 78) in its section (N), nationally, in the latest
+    year with both figures; None when the table holds no such rows. The cells are named in ``cases.yaml``."""
+    d = definition or case()["agency_share"]
+    rows = jobs[(jobs["region_code"] == d["region"]) & jobs["sector"].isin([d["division"], d["section"]])]
+    if "source_table" in rows.columns:
+        rows = rows[rows["source_table"] == d["table"]]
+    wide = rows.pivot_table(index="year", columns="sector", values="jobs", aggfunc="first")
+    if d["division"] not in wide.columns or d["section"] not in wide.columns:
+        return None
+    wide = wide.dropna(subset=[d["division"], d["section"]])
+    if wide.empty:
+        return None
+    year = int(wide.index.max())
+    return AgencyShare(
+        division=str(d["division"]),
+        section=str(d["section"]),
+        year=year,
+        division_jobs=float(wide.loc[year, d["division"]]),
+        section_jobs=float(wide.loc[year, d["section"]]),
+        table=str(d["table"]),
+    )
+
+
+def unclassified(jobs: pd.DataFrame, years: Iterable[int], sector: str = TOTAL_SECTOR) -> Unclassified:
+    """Years in which the regional table has jobs not classifiable to a region (``unclassified`` rows)."""
+    wanted = sorted(int(y) for y in years)
+    rows = jobs[(jobs["region_level"] == "unclassified") & (jobs["sector"] == sector)].dropna(subset=["jobs"])
+    series = rows.groupby("year")["jobs"].sum()
+    series.index = series.index.astype(int)
+    present = tuple(y for y in wanted if y in series.index)
+    absent = tuple(y for y in wanted if y not in series.index)
+    first, last = (present[0], present[-1]) if present else (None, None)
+    return Unclassified(
+        years_present=present,
+        years_absent=absent,
+        first_year=first,
+        first_jobs=None if first is None else float(series.loc[first]),
+        last_year=last,
+        last_jobs=None if last is None else float(series.loc[last]),
+    )
+
+
+def provisional_years(status: pd.DataFrame, table: str) -> tuple[int, ...]:
+    """Years of ``table`` that the status file marks provisional (also "provisional (likely)")."""
+    rows = status[(status["table_id"] == table) & status["status"].str.startswith("provisional")]
+    return tuple(sorted(int(y) for y in rows["period"]))
+
+
+def event_study_placebos(panel: pd.DataFrame, treated: str, reference_year: int, log: bool) -> pd.DataFrame:
+    """Event-study coefficients of every unit, computed from the panel: year x unit.
+
+    The coefficient of a unit in a year is its change since the reference year minus the mean change of its
+    comparison units (for the treated unit: all donors; for a donor: the other donors, never the treated one).
+    On a balanced panel this equals the two-way fixed-effects event-study coefficient; the spread of the donors'
+    coefficients is the placebo band of the treated region's coefficient.
+    """
+    values = np.log(panel) if log else panel
+    change = values - values.loc[reference_year]
+    donors = [c for c in panel.columns if c != treated]
+    out = {treated: change[treated] - change[donors].mean(axis=1)}
+    total = change[donors].sum(axis=1)
+    n = len(donors)
+    for unit in donors:
+        out[unit] = change[unit] - (total - change[unit]) / (n - 1) if n > 1 else change[unit] * np.nan
+    frame = pd.DataFrame(out)[[treated, *donors]]
+    frame.index.name = "year"
+    return frame
 
 
 # --- the whole analysis of one region (what notebook 03 shows) -----------------------------------------
 
+#: ids of the caveats the report states (words in the report's catalogue, figures from the result)
+CAVEATS_N = ("no_call_centre_code", "sector_n_proxy", "agency_share", "agency_workers")
+CAVEATS_TOTAL = ("total_not_specific",)
+CAVEATS_OTHER = ("sector_not_specific",)
+CAVEATS_ALL = ("december_count", "provisional", "national_reference", "rounding", "one_treated_region")
+
+DID_STATISTICS = (
+    "estimate",
+    "se",
+    "p_value",
+    "placebo_p_value",
+    "pretrend_f",
+    "pretrend_p_value",
+    "pretrend_placebo_p_value",
+)
+
 
 @dataclass
 class RegionalAnalysis:
-    """Every result of the regional job-growth analysis of one region and sector.
+    """Every result of the regional job-growth analysis of one region and sector: numbers and tables, no words.
 
-    Built by :func:`analyse_region`; the notebook only displays its parts. ``synth`` and ``placebo`` come
-    from :mod:`ccresearch.methods.synth` and are ``None`` when synthetic control was not asked for.
+    Built by :func:`analyse_region`. ``synth`` and ``placebo`` come from
+    :mod:`ccresearch.analysis.methods.synth` and are ``None`` when synthetic control was not asked for.
+    Tables have stable column ids; names of regions are in ``unit_names``.
     """
 
     region: str
@@ -283,22 +405,47 @@ class RegionalAnalysis:
     synth: Any = None
     placebo: Any = None
     synth_inference: pd.DataFrame | None = None  # unit -> pre/post RMSPE, floor, ratio (see synth_ratios)
-    caveats: list[str] = field(default_factory=list)
+    event_placebos: pd.DataFrame | None = None  # year x unit: event-study coefficient of each unit
+    level: str = "corop"
+    unit_names: dict[str, str] = field(default_factory=dict)
+    precision_jobs: float = 100.0  # CBS rounds each cell to 100 jobs
+    provisional_years: tuple[int, ...] = ()
+    data_table: str = "83582NED"
+    agency: AgencyShare | None = None
+    unclassified: Unclassified | None = None
+    target_facts: pd.DataFrame = field(default_factory=pd.DataFrame)
+    targets: pd.DataFrame = field(default_factory=pd.DataFrame)
+    later: pd.DataFrame = field(default_factory=pd.DataFrame)
+    target_region: str | None = None
+    sources: pd.DataFrame = field(default_factory=pd.DataFrame)
+    caveats: tuple[str, ...] = ()
+
+    # names ------------------------------------------------------------------------------------------------
+    @property
+    def region_name(self) -> str:
+        """The name of the region (its code when no name is known)."""
+        return self.name(self.region)
+
+    def name(self, code: str) -> str:
+        """The name of a region code (the code when no name is known)."""
+        return self.unit_names.get(code, code)
 
     @property
     def log(self) -> bool:
         """True when the DiD models log jobs (outcome ``jobs``), False for the index."""
         return self.outcome == "jobs"
 
+    # tables -----------------------------------------------------------------------------------------------
     def trends(self) -> pd.DataFrame:
-        """Index (= 100 in the base year) of the region, the Netherlands and the mean of the donors."""
+        """Index (= 100 in the base year) of the region, the Netherlands and the donors (mean, 10th and 90th
+        percentile). Columns ``region, netherlands, donors_mean, donors_p10, donors_p90``; index ``year``."""
         jobs = self.jobs
         index = jobs / jobs.loc[self.base_year] * 100.0
         nl = self.netherlands / self.netherlands.loc[self.base_year] * 100.0
         out = pd.DataFrame(
             {
-                self.region: index[self.region],
-                "NL": nl,
+                "region": index[self.region],
+                "netherlands": nl,
                 "donors_mean": index[self.donors].mean(axis=1),
                 "donors_p10": index[self.donors].quantile(0.10, axis=1),
                 "donors_p90": index[self.donors].quantile(0.90, axis=1),
@@ -306,17 +453,79 @@ class RegionalAnalysis:
         )
         return out.loc[self.start_year : self.end_year]
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-able: the recorded summary plus years, donors and caveats (NaN becomes None)."""
-        out = {
-            **self.summary(),
-            "start_year": self.start_year,
-            "end_year": self.end_year,
-            "base_year": self.base_year,
-            "donors": list(self.donors),
-            "caveats": list(self.caveats),
+    def key_years(self) -> pd.DataFrame:
+        """Jobs of the sector in the region and the Netherlands in the key years, and the region's share.
+
+        Columns ``year, region_jobs, netherlands_jobs, share, provisional``."""
+        years = sorted({self.start_year, self.base_year, self.treatment_year, self.end_year})
+        out = pd.DataFrame(
+            {
+                "year": years,
+                "region_jobs": [float(self.jobs.loc[y, self.region]) for y in years],
+                "netherlands_jobs": [float(self.netherlands.loc[y]) for y in years],
+            }
+        )
+        out["share"] = out["region_jobs"] / out["netherlands_jobs"]
+        out["provisional"] = out["year"].isin(self.provisional_years)
+        return out
+
+    def shift_share_table(self) -> pd.DataFrame:
+        """Shift-share by sector: ``sector, jobs_start, jobs_end, national, industry_mix, regional, actual``."""
+        cols = ["jobs_start", "jobs_end", "national", "industry_mix", "regional", "actual"]
+        table = self.shift_share.by_sector[cols].reset_index()
+        return table.rename(columns={table.columns[0]: "sector"})
+
+    def did_table(self) -> pd.DataFrame:
+        """DiD estimate with clustered and placebo inference and both pre-trend tests: ``statistic, value``
+        (statistic ids in :data:`DID_STATISTICS`)."""
+        d, e = self.did, self.event_study
+        values = {
+            "estimate": d.estimate,
+            "se": d.se,
+            "p_value": d.p_value,
+            "placebo_p_value": d.placebo_p_value,
+            "pretrend_f": e.pretrend_f,
+            "pretrend_p_value": e.pretrend_p_value,
+            "pretrend_placebo_p_value": e.pretrend_placebo_p_value,
         }
-        return _json_safe(out)
+        return pd.DataFrame(
+            {"statistic": list(DID_STATISTICS), "value": [float(values[k]) for k in DID_STATISTICS]}
+        )
+
+    def event_band(self, low: float = 0.05, high: float = 0.95) -> pd.DataFrame:
+        """Event-study coefficients with the placebo band: ``year, coef, placebo_low, placebo_high, ci_low,
+        ci_high, placebo_share`` (share of placebo regions whose coefficient is at least as far from zero)."""
+        c = self.event_study.coefficients.set_index("year")
+        placebos = self.event_placebos.drop(columns=[self.region])
+        own = self.event_placebos[self.region]
+        far = placebos.abs().ge(own.abs() - 1e-12, axis=0).sum(axis=1)
+        out = pd.DataFrame(
+            {
+                "year": c.index.astype(int),
+                "coef": c["coef"].to_numpy(),
+                "placebo_low": placebos.quantile(low, axis=1).reindex(c.index).to_numpy(),
+                "placebo_high": placebos.quantile(high, axis=1).reindex(c.index).to_numpy(),
+                "ci_low": c["ci_low"].to_numpy(),
+                "ci_high": c["ci_high"].to_numpy(),
+                "placebo_share": (far / placebos.shape[1]).reindex(c.index).to_numpy(),
+            }
+        )
+        return out.sort_values("year").reset_index(drop=True)
+
+    def weights_table(self, threshold: float = 0.01) -> pd.DataFrame:
+        """Synthetic-control donor weights above ``threshold``, largest first: ``code, name, weight``."""
+        if self.synth is None:
+            return pd.DataFrame(columns=["code", "name", "weight"])
+        w = self.synth.weights
+        w = w[w > threshold].sort_values(ascending=False)
+        return pd.DataFrame(
+            {"code": list(w.index), "name": [self.name(c) for c in w.index], "weight": w.to_numpy()}
+        )
+
+    def synth_post_gap(self) -> float:
+        """Mean synthetic-control gap over the years from the treatment year (outcome units)."""
+        path = self.synth.path
+        return float(path.loc[path.index >= self.treatment_year, "gap"].mean())
 
     def synth_gap_jobs(self, year: int) -> float:
         """The synthetic-control gap in ``year`` in jobs (an index gap is scaled by base-year jobs)."""
@@ -327,8 +536,9 @@ class RegionalAnalysis:
             gap *= float(self.jobs.loc[self.base_year, self.region]) / 100.0
         return gap
 
+    # numbers to record --------------------------------------------------------------------------------------
     def summary(self) -> dict[str, Any]:
-        """Headline numbers to record: shift_share, did (with event study pre-trend) and synth."""
+        """Headline numbers: shift_share, did (with event study pre-trend) and synth."""
         ss = self.shift_share.summary(None if self.sector == TOTAL_SECTOR else self.sector)
         out: dict[str, Any] = {
             "region": self.region,
@@ -366,6 +576,66 @@ class RegionalAnalysis:
             }
         return out
 
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-able: the summary plus years, donors and caveat ids (NaN becomes None)."""
+        out = {
+            **self.summary(),
+            "start_year": self.start_year,
+            "end_year": self.end_year,
+            "base_year": self.base_year,
+            "donors": list(self.donors),
+            "provisional_years": list(self.provisional_years),
+            "caveats": list(self.caveats),
+        }
+        return _json_safe(out)
+
+    def record(self) -> dict[str, Any]:
+        """What notebook 03 records (language-free): region, sector, shift_share, did, synth and a headline."""
+        s = self.summary()
+        out: dict[str, Any] = {
+            "region": self.region,
+            "sector": self.sector,
+            "shift_share": s["shift_share"],
+            "did": s["did"],
+        }
+        headline = {
+            "jobs_change": s["shift_share"]["actual"],
+            "did_placebo_p_value": s["did"]["placebo_p_value"],
+        }
+        if "synth" in s:
+            out["synth"] = s["synth"]
+            headline["synth_placebo_p_value"] = s["synth"]["p_value"]
+        out["headline"] = headline
+        return _json_safe(out)
+
+    def __repr__(self) -> str:
+        s = self.summary()
+        synth = f", synth p={s['synth']['p_value']:.2f}" if "synth" in s else ""
+        return (
+            f"RegionalAnalysis({self.region} {self.region_name!r}, sector {self.sector}, "
+            f"{self.start_year}-{self.end_year}, treatment {self.treatment_year}, {len(self.donors)} donors: "
+            f"jobs change {s['shift_share']['actual']:+,.0f}, DiD {self.did.estimate:+.3g} "
+            f"(placebo p={self.did.placebo_p_value:.2f}){synth})"
+        )
+
+    def _repr_html_(self) -> str:
+        from html import escape
+
+        s = self.summary()
+        rows = [
+            ("region", f"{self.region} {self.region_name}"),
+            ("sector", self.sector),
+            ("years", f"{self.start_year}-{self.end_year}, treatment {self.treatment_year}"),
+            ("donors", str(len(self.donors))),
+            ("shift_share.actual", f"{s['shift_share']['actual']:+,.0f}"),
+            ("did.estimate", f"{self.did.estimate:+.4g}"),
+            ("did.placebo_p_value", f"{self.did.placebo_p_value:.3f}"),
+        ]
+        if "synth" in s:
+            rows.append(("synth.p_value", f"{s['synth']['p_value']:.3f}"))
+        body = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in rows)
+        return f"<table><caption>RegionalAnalysis</caption>{body}</table>"
+
 
 def _json_safe(value: Any) -> Any:
     """Nested dicts/lists with numpy scalars as Python numbers and NaN/infinity as None."""
@@ -380,8 +650,47 @@ def _json_safe(value: Any) -> Any:
     return value
 
 
+def _resolve(value: str, level: str, what: str) -> str:
+    """A region code from a code or a name (``Zuid-Limburg`` -> ``CR39``). An unknown code is left to the panel
+    check (which names the codes with data); an unknown name is a ParameterError with close matches."""
+    from ccresearch.sources.regions import resolve_region
+
+    text = str(value).strip()
+    try:
+        return resolve_region(text, level=level)
+    except (InputError, KeyError, OSError) as err:
+        if re.fullmatch(r"[A-Za-z]{2}\d+", text):
+            return text.upper()
+        raise ParameterError(
+            "unknown region", field=what, value=value, expected=f"a {level} code or name ({err})"
+        ) from err
+
+
+def _names(jobs: pd.DataFrame, codes: Iterable[str]) -> dict[str, str]:
+    """Region names: from the jobs table's ``region_name`` where it holds one, else from the region files."""
+    from ccresearch.sources.regions import region_name
+
+    known: dict[str, str] = {}
+    if "region_name" in jobs.columns:
+        pairs = jobs[["region_code", "region_name"]].drop_duplicates("region_code")
+        known = {
+            str(c): str(n)
+            for c, n in zip(pairs["region_code"], pairs["region_name"], strict=True)
+            if isinstance(n, str) and n.strip() and n != c
+        }
+    out = {}
+    for code in codes:
+        if code in known:
+            out[code] = known[code]
+            continue
+        try:
+            out[code] = region_name(code)
+        except (KeyError, OSError, InputError):
+            out[code] = code
+    return out
+
+
 def analyse_region(
-    jobs: pd.DataFrame,
     region: str,
     sector: str = "N",
     treatment_year: int = 2015,
@@ -391,16 +700,36 @@ def analyse_region(
     outcome: Literal["jobs", "index"] = "index",
     level: str = "corop",
     synth: bool = True,
+    *,
+    jobs: pd.DataFrame | None = None,
+    facts: pd.DataFrame | None = None,
+    sources: pd.DataFrame | None = None,
+    status: pd.DataFrame | None = None,
 ) -> RegionalAnalysis:
-    """Run shift-share, DiD, event study and (optionally) synthetic control with placebos for one region.
+    """Shift-share, DiD, event study, synthetic control with placebos and the stated targets for one region.
 
-    The base year (index = 100, shift-share start, event-study reference) is ``treatment_year - 1``; the
-    shift-share runs from the base year to ``end_year``. ``donors=None`` uses every other region at
-    ``level``. DiD and event study model log jobs when ``outcome="jobs"`` and the index otherwise.
+    ``region`` and ``donors`` are codes or names (``"Zuid-Limburg"`` = ``"CR39"``). The tables (``jobs``:
+    :func:`ccresearch.load_regional_jobs`; ``facts``, ``sources``: the evidence base; ``status``: the status of
+    CBS periods) are loaded when not given. The base year (index = 100, shift-share start, event-study
+    reference) is ``treatment_year - 1``; the shift-share runs from the base year to ``end_year``.
+    ``donors=None`` uses every other region at ``level``. DiD and event study model log jobs when
+    ``outcome="jobs"`` and the index otherwise.
     """
     from ccresearch.analysis.methods.did import difference_in_differences, event_study
     from ccresearch.analysis.methods.shiftshare import shift_share
 
+    if isinstance(region, pd.DataFrame):
+        raise ParameterError(
+            "the jobs table is now a keyword argument",
+            field="region",
+            value="a DataFrame",
+            expected="analyse_region(region, ..., jobs=table), or leave jobs out to load it",
+        )
+    if jobs is None:
+        from ccresearch.build.loaders import load_regional_jobs
+
+        jobs = load_regional_jobs()
+    region = _resolve(region, level, "region")
     all_jobs = panel(jobs, sector=sector, level=level, outcome="jobs")
     first, last = int(all_jobs.index.min()), int(all_jobs.index.max())
     start_year = first if start_year is None else int(start_year)
@@ -421,40 +750,66 @@ def analyse_region(
             value=region,
             expected=f"one of {list(window.columns)}",
         )
-    donor_list = [c for c in window.columns if c != region] if donors is None else [str(d) for d in donors]
+    donor_list = (
+        [c for c in window.columns if c != region]
+        if donors is None
+        else [_resolve(d, level, "donors") for d in donors]
+    )
     unknown = [d for d in donor_list if d not in window.columns or d == region]
     if unknown or not donor_list:
         raise ParameterError(
             "comparison regions not usable",
             field="donors",
             value=unknown or donor_list,
-            expected=f"region codes at level {level!r} other than {region}",
+            expected=f"region codes or names at level {level!r} other than {region}",
         )
-    outcome_panel = window[[region, *donor_list]]
+    if outcome not in ("jobs", "index"):
+        raise ParameterError("unknown outcome", field="outcome", value=outcome, expected="'jobs' or 'index'")
+    units = [region, *donor_list]
+    outcome_panel = window[units]
     if outcome == "index":
         outcome_panel = outcome_panel / outcome_panel.loc[base_year] * 100.0
-    elif outcome != "jobs":
-        raise ParameterError("unknown outcome", field="outcome", value=outcome, expected="'jobs' or 'index'")
     log = outcome == "jobs"
-    notes = caveats(sector)
+    names = _names(jobs, list(all_jobs.columns))
+    floor = rounding_floor(window.loc[base_year], outcome, units)
+    outcome_panel = outcome_panel.copy()
+    outcome_panel.attrs["unit_names"] = {u: names[u] for u in units}
+    outcome_panel.attrs["precision"] = floor
     table = region_sector_table(jobs, level=level)
-    ss = shift_share(table, region, base_year, end_year, caveats=notes)
+    ss = shift_share(table, region, base_year, end_year)
     did = difference_in_differences(outcome_panel, region, treatment_year, log=log, outcome=outcome)
     es = event_study(outcome_panel, region, treatment_year, log=log, outcome=outcome)
+    placebos = event_study_placebos(outcome_panel, region, base_year, log)
     synth_result = placebo_result = inference = None
     if synth:
         from ccresearch.analysis.methods.synth import placebo_test
 
-        # the placebo test fits the treated region first: its fit is the synthetic control itself
         # fits closer than the CBS rounding count as exact, so that the p-value does not depend on which of
-        # many exact solutions the optimiser returns
-        floor = rounding_floor(window.loc[base_year], outcome, [region, *donor_list])
+        # many exact solutions the optimiser returns; the placebo test fits the treated region first
         placebo_result = placebo_test(
             outcome_panel, treated=region, treatment_year=treatment_year, precision=floor
         )
         synth_result = placebo_result.result
         inference = synth_ratios(placebo_result, window.loc[base_year], outcome)
-    return RegionalAnalysis(
+    definition = case()
+    if status is None:
+        from ccresearch.build.loaders import load_cbs_status
+
+        status = load_cbs_status()
+    if facts is None:
+        from ccresearch.build.loaders import load_facts
+
+        facts = load_facts()
+    stated = target_facts(facts)
+    if sources is None:
+        from ccresearch.build.loaders import load_sources
+
+        sources = load_sources()
+    used = sources[sources["source_id"].isin(set(stated["source_id"]))] if "source_id" in sources else sources
+    caveat_ids = (
+        CAVEATS_N if sector == "N" else CAVEATS_TOTAL if sector == TOTAL_SECTOR else CAVEATS_OTHER
+    ) + CAVEATS_ALL
+    result = RegionalAnalysis(
         region=region,
         sector=sector,
         treatment_year=int(treatment_year),
@@ -472,8 +827,24 @@ def analyse_region(
         synth=synth_result,
         placebo=placebo_result,
         synth_inference=inference,
-        caveats=[*notes, *did.caveats[:1], *es.caveats[1:]],
+        event_placebos=placebos,
+        level=level,
+        unit_names=names,
+        precision_jobs=CBS_ROUNDING_STEP,
+        provisional_years=tuple(
+            y for y in provisional_years(status, definition["status_table"]) if start_year <= y <= end_year
+        ),
+        data_table=str(definition["status_table"]),
+        agency=agency_share(jobs, definition["agency_share"]) if sector == "N" else None,
+        unclassified=unclassified(jobs, range(start_year, end_year + 1)),
+        target_facts=stated,
+        target_region=target_region(stated),
+        sources=used.reset_index(drop=True),
+        caveats=caveat_ids,
     )
+    result.targets = target_check(result, stated)
+    result.later = later_claims(result, stated)
+    return result
 
 
 def rounding_floor(base_jobs: pd.Series, outcome: str, units: list[str]) -> pd.Series:
@@ -518,11 +889,6 @@ def synth_p_value(ratios: pd.DataFrame, treated: str) -> float:
 
 # --- a stated jobs target set against the data --------------------------------------------------------
 
-TARGET_MEASURES = ("jobs", "jobs_target")
-# entities of the evidence base that carry the Customer Service Valley jobs figures: the programme itself,
-# the contact-centre sector it speaks for (5.000 -> 6.000) and the contact centres counted by the news (NOS)
-CSV_ENTITIES = ("customer-service-valley", "klantcontact", "contactcenters")
-
 
 def _fact_year(value: Any) -> int | None:
     """The year of a fact's period bound (``2015``, ``"2015"``, ``"2015-03-01"``, a Timestamp), or None."""
@@ -552,8 +918,12 @@ def _corop_of(code: Any) -> str | None:
         return None
 
 
-def target_facts(facts: pd.DataFrame, entities: Iterable[str] = CSV_ENTITIES) -> pd.DataFrame:
+def target_facts(
+    facts: pd.DataFrame, entities: Iterable[str] | None = None, measures: Iterable[str] | None = None
+) -> pd.DataFrame:
     """Jobs figures and jobs targets of ``entities`` from the facts table, with ``year`` and ``corop``.
+
+    ``entities`` and ``measures`` default to the case definition (``cases.yaml``, ``regional.target``).
 
     ``year`` is the year of ``period_end`` (else ``period_start``): the year a target is due or a count
     refers to. ``corop`` is the COROP region of ``region_code`` (GM0935 -> CR39), empty when the source
@@ -561,7 +931,10 @@ def target_facts(facts: pd.DataFrame, entities: Iterable[str] = CSV_ENTITIES) ->
     """
     needed = ("source_id", "entity", "measure", "value_text", "value", "period_start", "period_end")
     _check_columns(facts, needed)
-    rows = facts[facts["entity"].isin(list(entities)) & facts["measure"].isin(TARGET_MEASURES)].copy()
+    target = case()["target"]
+    entities = list(target["entities"] if entities is None else entities)
+    measures = list([target["count_measure"], target["target_measure"]] if measures is None else measures)
+    rows = facts[facts["entity"].isin(entities) & facts["measure"].isin(measures)].copy()
     rows["year"] = [
         _fact_year(end) if _fact_year(end) is not None else _fact_year(start)
         for start, end in zip(rows["period_start"], rows["period_end"], strict=True)
@@ -573,7 +946,7 @@ def target_facts(facts: pd.DataFrame, entities: Iterable[str] = CSV_ENTITIES) ->
 
 def target_region(facts: pd.DataFrame) -> str | None:
     """The COROP region the jobs targets in ``facts`` (from :func:`target_facts`) refer to, if one."""
-    regions = set(facts.loc[facts["measure"] == "jobs_target", "corop"].dropna())
+    regions = set(facts.loc[facts["measure"] == case()["target"]["target_measure"], "corop"].dropna())
     return regions.pop() if len(regions) == 1 else None
 
 
@@ -595,10 +968,11 @@ def target_check(analysis: RegionalAnalysis, facts: pd.DataFrame) -> pd.DataFram
     corop = facts["corop"].fillna(target_region(facts) or "")
     usable = facts[(corop == a.region) & facts["value"].notna()]
     usable = usable[usable["year"].notna()]
-    jobs_rows = usable[usable["measure"] == "jobs"]
+    count_measure, target_measure = case()["target"]["count_measure"], case()["target"]["target_measure"]
+    jobs_rows = usable[usable["measure"] == count_measure]
     series = a.jobs[a.region]
     rows = []
-    for _, target in usable[usable["measure"] == "jobs_target"].iterrows():
+    for _, target in usable[usable["measure"] == target_measure].iterrows():
         t_year = int(target["year"])
         same_source = jobs_rows[
             (jobs_rows["source_id"] == target["source_id"]) & (jobs_rows["year"] < t_year)
@@ -650,7 +1024,9 @@ def later_claims(analysis: RegionalAnalysis, facts: pd.DataFrame) -> pd.DataFram
     sector's jobs in that year where the data have it (``sector_jobs``)."""
     corop = facts["corop"].fillna(target_region(facts) or "")
     rows = facts[
-        (corop == analysis.region) & (facts["measure"] == "jobs") & (facts["year"] > analysis.treatment_year)
+        (corop == analysis.region)
+        & (facts["measure"] == case()["target"]["count_measure"])
+        & (facts["year"] > analysis.treatment_year)
     ].copy()
     series = analysis.jobs[analysis.region]
     rows["sector_jobs"] = [float(series.get(int(y), np.nan)) for y in rows["year"]]

@@ -143,3 +143,41 @@ def data_summary(processed: Path | None = None) -> dict:
         return json.loads(manifest.read_text(encoding="utf-8")).get("summary", {})
     except (OSError, ValueError):
         return {}
+
+
+def load_cbs_status(raw: Path | None = None) -> pd.DataFrame:
+    """The status of CBS periods as the sources state it (``data/raw/cbs/status.csv``, checksum verified).
+
+    Columns ``table_id, period, status, source``; ``period`` is the year (int), ``status`` is ``final``,
+    ``provisional`` or ``provisional (likely)``. The build's CBS reader does not read this file (it reads
+    ``*_wide.csv`` and OData folders only).
+    """
+    from ccresearch.errors import InputError
+    from ccresearch.sources.catalog import verify
+    from ccresearch.sources.csvfile import read_csv_checked
+
+    path = (raw or paths.raw_dir()) / "cbs" / "status.csv"
+    verify(path)
+    columns = ["table_id", "period", "status", "source"]
+    frame = read_csv_checked(path, required=columns, allowed=columns)
+    statuses = ("final", "provisional", "provisional (likely)")
+    for i, row in frame.iterrows():
+        if row["status"] not in statuses:
+            raise InputError(
+                "unknown status",
+                file=path,
+                row=int(i) + 2,
+                field="status",
+                value=row["status"],
+                expected=" or ".join(statuses),
+            )
+        if not row["period"].isdigit():
+            raise InputError(
+                "period is not a year",
+                file=path,
+                row=int(i) + 2,
+                field="period",
+                value=row["period"],
+                expected="a year such as 2024",
+            )
+    return frame.assign(period=frame["period"].astype(int))

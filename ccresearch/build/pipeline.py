@@ -22,7 +22,17 @@ from ccresearch.sources.catalog import data_files, verify_all
 if TYPE_CHECKING:
     import pandas as pd
 
-TABLES = ("facts", "events", "persons", "sources", "conflicts", "coverage", "regional_jobs", "regions", "boundaries")
+TABLES = (
+    "facts",
+    "events",
+    "persons",
+    "sources",
+    "conflicts",
+    "coverage",
+    "regional_jobs",
+    "regions",
+    "boundaries",
+)
 
 
 @dataclass

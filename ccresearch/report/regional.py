@@ -1,229 +1,1103 @@
-"""Words of the regional job-growth report (notebook 03): executive summary, method texts, tables."""
+"""The regional job-growth report (notebook 03): every word, number, figure and table of the analysis.
+
+:func:`report` turns a :class:`ccresearch.analysis.regional.RegionalAnalysis` into a
+:class:`ccresearch.report.document.Document` in one language. Words come from the message catalogue
+(``regional.*`` and ``glossary.*``), numbers from :mod:`ccresearch.report.numbers` (jobs at the data's precision:
+CBS rounds to 100), figures are single-panel ``draw(fig)`` functions legible at 4 inches wide.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
+from markupsafe import Markup, escape
 
-from ccresearch.analysis.regional import TOTAL_SECTOR, RegionalAnalysis, later_claims, target_region
+from ccresearch.analysis.regional import TOTAL_SECTOR, RegionalAnalysis
+from ccresearch.report import numbers as num
+from ccresearch.report.citations import glossary_section, sources_section
+from ccresearch.report.document import Column, Document
+from ccresearch.report.language import Language, Words
+from ccresearch.report.style import HIGHLIGHT, MUTED, colour, one_axis
+
+CBS_TABLES = ("83582NED", "83583NED")
+LITERATURE = (
+    "dunn-1960",
+    "abadie-gardeazabal-2003",
+    "abadie-diamond-hainmueller-2010",
+    "conley-taber-2011",
+    "mackinnon-webb-2018",
+)
+GLOSSARY = (
+    "corop",
+    "sbi",
+    "jobs",
+    "index",
+    "shift_share",
+    "did",
+    "event_study",
+    "synthetic_control",
+    "rmspe",
+    "placebo",
+    "interval",
+)
+
+__all__ = ["report"]
 
 
-def _jobs_label(sector: str) -> str:
-    return "jobs (all sectors)" if sector == TOTAL_SECTOR else f"section-{sector} jobs"
+class _Ctx:
+    """What every part of the report needs: the result, the document, the words, a few formatters."""
+
+    def __init__(self, a: RegionalAnalysis, doc: Document) -> None:
+        self.a, self.doc, self.w = a, doc, doc.words
+        self.lang: Language = doc.language
+
+    # numbers --------------------------------------------------------------------------------------------
+    def jobs(self, x: Any, sign: bool = False) -> str:
+        """Jobs at the data's precision (CBS: 100); a change that rounds to zero gets no sign."""
+        zero = x is not None and np.isfinite(float(x)) and num.round_to(float(x), self.a.precision_jobs) == 0
+        return num.fmt_rounded(x, self.lang, self.a.precision_jobs, sign=sign and not zero)
+
+    def pct(self, x: Any, decimals: int = 1, sign: bool = False) -> str:
+        return num.fmt_percent(x, self.lang, decimals, sign=sign)
+
+    def n(self, x: Any, decimals: int = 1, sign: bool = False) -> str:
+        return num.fmt_number(x, self.lang, decimals, sign=sign)
+
+    def p(self, x: Any, decimals: int = 2) -> str:
+        """A p-value (``< 0,001``, the ``<`` kept with its number by a no-break space)."""
+        return num.fmt_p(x, self.lang, decimals).replace("< ", "<\u00a0")
+
+    def effect(self, x: Any, sign: bool = True) -> str:
+        """An effect in outcome units: log points with 3 decimals, index points with 1."""
+        return self.n(x, 3 if self.a.log else 1, sign=sign)
+
+    def year(self, y: int) -> str:
+        """A year, with ``*`` when CBS's figure for it is provisional."""
+        return f"{int(y)}*" if int(y) in self.a.provisional_years else str(int(y))
+
+    # words ----------------------------------------------------------------------------------------------
+    @property
+    def name(self) -> str:
+        return self.a.region_name
+
+    def sector_words(self) -> str:
+        s = self.a.sector
+        if s == "N":
+            return self.w.text("regional.sector.N")
+        if s == TOTAL_SECTOR:
+            return self.w.text("regional.sector.total")
+        return self.w.text("regional.sector.other", sector=s)
+
+    def sector_short(self) -> str:
+        s = self.a.sector
+        key = {"N": "N", TOTAL_SECTOR: "total"}.get(s)
+        return (
+            self.w.text(f"regional.sector_short.{key}")
+            if key
+            else self.w.text("regional.sector_short.other", sector=s)
+        )
+
+    def shift_sector(self, sector: str) -> str:
+        if sector == "rest":
+            return self.w.text("regional.shift_share.rest")
+        return self.w.text("regional.shift_share.section", sector=sector)
+
+    def unit(self) -> str:
+        """The unit of an effect: log points or index points."""
+        return self.w.text("regional.unit.log_points" if self.a.log else "regional.unit.index_points")
+
+    def outcome_unit(self) -> str:
+        """The unit of the outcome the methods use: index points or jobs."""
+        return self.w.text(
+            "regional.unit.index_points" if self.a.outcome == "index" else "regional.unit.jobs"
+        )
+
+    def outcome_words(self) -> str:
+        """The outcome in running text: ``index (2014 = 100)`` or ``number of jobs``."""
+        if self.a.outcome == "index":
+            return self.w.text("regional.outcome.index", base=self.a.base_year)
+        return self.w.text("regional.outcome.jobs")
+
+    def outcome_label(self) -> str:
+        if self.a.outcome == "index":
+            return self.w.text("regional.axis.index", base=self.a.base_year)
+        return self.w.text("regional.axis.jobs")
+
+    def effect_label(self) -> str:
+        return self.w.text("regional.axis.effect", unit=self.unit())
+
+    def source(self, *tables: str) -> Markup:
+        """The Source line of a figure or table: the CBS tables, each linked to the source list."""
+        links = [
+            self.doc.cite(f"cbs-{t}", self.w.text("regional.source.cbs_table", table=t))
+            for t in tables or ("83582NED",)
+        ]
+        return Markup("; ").join(links)
+
+    def said(self, key: str, **values: Any) -> Markup:
+        return self.w(f"regional.{key}", **values)
+
+    def txt(self, key: str, **values: Any) -> str:
+        return self.w.text(f"regional.{key}", **values)
 
 
-def jobs_table(analysis: RegionalAnalysis, years: Iterable[int] | None = None) -> pd.DataFrame:
-    """Jobs of the sector in the region and the Netherlands (sum of regions) in key years, and the share."""
-    a = analysis
-    years = sorted(set(years or [a.start_year, a.base_year, a.treatment_year, a.end_year]))
-    out = pd.DataFrame(
-        {
-            a.region: a.jobs.loc[years, a.region],
-            "NL": a.netherlands.loc[years],
-        }
+class _Later:
+    """A block written when the document renders: its links to figures and tables are numbered by then."""
+
+    def __init__(self, write: Callable[[], Markup], tag: str = "p") -> None:
+        self.write, self.tag = write, tag
+
+    def render(self, doc: Document) -> Markup:
+        return Markup("<{t}>{v}</{t}>").format(t=Markup(self.tag), v=self.write())
+
+
+def _later_paragraph(section: Any, write: Callable[[], Markup]) -> None:
+    section.add(_Later(write))
+
+
+def _later_bullets(section: Any, write: Callable[[], list[Markup]]) -> None:
+    section.add(_Later(lambda: Markup("").join(Markup("<li>{}</li>").format(i) for i in write()), tag="ul"))
+
+
+# ------------------------------------------------------------------------------------------------ drawing
+
+
+def _years_axis(ax: Any, c: _Ctx, years: Any) -> None:
+    """Integer year ticks (every other year when many), provisional years with ``*``."""
+    from matplotlib.ticker import FixedLocator, FuncFormatter
+
+    years = [int(y) for y in years]
+    narrow = ax.figure.get_figwidth() < 5
+    step = (4 if narrow else 2) if len(years) > 8 else 1
+    ticks = years[::step] if years[-1] in years[::step] else [*years[::step], years[-1]]
+    if len(ticks) > 1 and ticks[-1] - ticks[-2] < step:
+        ticks = [*ticks[:-2], ticks[-1]]
+    ax.xaxis.set_major_locator(FixedLocator(ticks))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _p=None: c.year(round(x))))
+    ax.set_xlabel(c.txt("axis.year"))
+
+
+def _treatment_line(ax: Any, c: _Ctx) -> None:
+    ax.axvline(c.a.treatment_year - 0.5, color="0.35", linestyle=":", linewidth=1.2)
+
+
+def _legend(fig: Any, ax: Any) -> None:
+    """The legend below the axis, so that it never hides a line at narrow widths."""
+    handles, labels = ax.get_legend_handles_labels()
+    if handles:
+        fig.legend(handles, labels, loc="outside lower center", ncols=1, frameon=False)
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _draw_trends(c: _Ctx) -> Callable[[Any], None]:
+    t = c.a.trends()
+
+    def draw(fig: Any) -> None:
+        ax = one_axis(fig)
+        ax.fill_between(
+            t.index,
+            t["donors_p10"],
+            t["donors_p90"],
+            color=MUTED,
+            alpha=0.25,
+            lw=0,
+            label=c.txt("trends.band"),
+        )
+        ax.plot(t.index, t["donors_mean"], color=MUTED, lw=1.5, ls="--", label=c.txt("trends.donors_mean"))
+        ax.plot(t.index, t["netherlands"], color=colour(0), lw=1.8, label=c.txt("trends.netherlands"))
+        ax.plot(t.index, t["region"], color=HIGHLIGHT, lw=2.4, marker="o", ms=3.5, label=c.name)
+        _treatment_line(ax, c)
+        _years_axis(ax, c, t.index)
+        ax.set_ylabel(c.txt("axis.index", base=c.a.base_year))
+        ax.yaxis.set_major_formatter(num.tick_formatter(c.lang))
+        _legend(fig, ax)
+
+    return draw
+
+
+_COMPONENTS = ("national", "industry_mix", "regional", "actual")
+
+
+def _draw_shift_share(c: _Ctx) -> Callable[[Any], None]:
+    values = c.a.summary()["shift_share"]
+
+    def draw(fig: Any) -> None:
+        ax = one_axis(fig)
+        labels = [c.txt(f"shift_share.component.{k}") for k in _COMPONENTS]
+        heights = [float(values[k]) for k in _COMPONENTS]
+        colours = [colour(0), colour(4), HIGHLIGHT, "0.35"]
+        y = np.arange(len(labels))[::-1]
+        ax.barh(y, heights, color=colours, height=0.6)
+        ax.set_yticks(y, labels)
+        ax.axvline(0, color="0.2", lw=0.8)
+        span = max(abs(h) for h in heights) or 1.0
+        for yi, h in zip(y, heights, strict=True):
+            ax.annotate(
+                c.jobs(h, sign=True),
+                (h, yi),
+                xytext=(4 if h >= 0 else -4, 0),
+                textcoords="offset points",
+                ha="left" if h >= 0 else "right",
+                va="center",
+                fontsize="small",
+            )
+        ax.set_xlim(-1.35 * span if min(heights) < 0 else -0.05 * span, 1.35 * span)
+        ax.set_xlabel(c.txt("axis.jobs_change"))
+        ax.xaxis.set_major_formatter(num.tick_formatter(c.lang))
+        ax.grid(axis="y", visible=False)
+
+    return draw
+
+
+def _draw_did(c: _Ctx) -> Callable[[Any], None]:
+    data = c.a.did.data
+    log = c.a.log
+
+    def draw(fig: Any) -> None:
+        ax = one_axis(fig)
+        ax.plot(
+            data.index,
+            data["donors_mean"],
+            color=MUTED,
+            lw=1.8,
+            ls="--",
+            marker="s",
+            ms=3,
+            label=c.txt("did.donors_mean", n=len(c.a.donors)),
+        )
+        ax.plot(data.index, data["treated"], color=HIGHLIGHT, lw=2.4, marker="o", ms=3.5, label=c.name)
+        _treatment_line(ax, c)
+        _years_axis(ax, c, data.index)
+        ax.set_ylabel(c.txt("axis.log_jobs") if log else c.outcome_label())
+        ax.yaxis.set_major_formatter(num.tick_formatter(c.lang, decimals=1 if log else 0))
+        _legend(fig, ax)
+
+    return draw
+
+
+def _draw_event_study(c: _Ctx) -> Callable[[Any], None]:
+    band = c.a.event_band()
+
+    def draw(fig: Any) -> None:
+        ax = one_axis(fig)
+        ax.fill_between(
+            band["year"],
+            band["placebo_low"],
+            band["placebo_high"],
+            color=MUTED,
+            alpha=0.3,
+            lw=0,
+            label=c.txt("event.band"),
+        )
+        ax.plot(band["year"], band["coef"], color=HIGHLIGHT, lw=1.2, marker="o", ms=5, label=c.name)
+        ax.axhline(0, color="0.2", lw=0.8)
+        _treatment_line(ax, c)
+        _years_axis(ax, c, band["year"])
+        ax.set_ylabel(c.effect_label())
+        ax.yaxis.set_major_formatter(num.tick_formatter(c.lang, decimals=2 if c.a.log else 0))
+        _legend(fig, ax)
+
+    return draw
+
+
+def _draw_synth(c: _Ctx) -> Callable[[Any], None]:
+    path = c.a.synth.path
+
+    def draw(fig: Any) -> None:
+        ax = one_axis(fig)
+        ax.plot(path.index, path["synthetic"], color=colour(0), lw=2, ls="--", label=c.txt("synth.synthetic"))
+        ax.plot(path.index, path["treated"], color=HIGHLIGHT, lw=2.4, marker="o", ms=3.5, label=c.name)
+        _treatment_line(ax, c)
+        _years_axis(ax, c, path.index)
+        ax.set_ylabel(c.outcome_label())
+        ax.yaxis.set_major_formatter(num.tick_formatter(c.lang))
+        _legend(fig, ax)
+
+    return draw
+
+
+def _draw_placebo_gaps(c: _Ctx) -> Callable[[Any], None]:
+    gaps = c.a.placebo.gaps
+    region = c.a.region
+
+    def draw(fig: Any) -> None:
+        ax = one_axis(fig)
+        first = True
+        for unit in gaps.columns:
+            if unit == region:
+                continue
+            ax.plot(
+                gaps.index,
+                gaps[unit],
+                color=MUTED,
+                lw=0.8,
+                alpha=0.6,
+                label=c.txt("synth.placebo_regions") if first else None,
+            )
+            first = False
+        ax.plot(gaps.index, gaps[region], color=HIGHLIGHT, lw=2.4, label=c.name)
+        ax.axhline(0, color="0.2", lw=0.8)
+        _treatment_line(ax, c)
+        _years_axis(ax, c, gaps.index)
+        ax.set_ylabel(c.txt("axis.gap", unit=c.outcome_unit()))
+        ax.yaxis.set_major_formatter(num.tick_formatter(c.lang))
+        _legend(fig, ax)
+
+    return draw
+
+
+# ------------------------------------------------------------------------------------------------ sections
+
+
+def _data_section(c: _Ctx) -> None:
+    a, w = c.a, c.w
+    s = c.doc.section("data", c.said("data.title"))
+    s.paragraph(
+        c.said(
+            "data.intro", table=c.source("83582NED"), n=a.jobs.shape[1], start=a.start_year, end=a.end_year
+        )
     )
-    out["share of NL"] = out[a.region] / out["NL"]
-    out.index.name = "year"
-    return out
+    items = []
+    for cid in a.caveats:
+        if cid == "agency_share":
+            if a.agency is None:
+                continue
+            g = a.agency
+            items.append(
+                c.said(
+                    "caveat.agency_share",
+                    division=g.division,
+                    section=g.section,
+                    year=g.year,
+                    division_jobs=c.jobs(g.division_jobs),
+                    section_jobs=c.jobs(g.section_jobs),
+                    share=c.pct(g.share, 0),
+                    table=c.source(g.table),
+                )
+            )
+        elif cid == "provisional":
+            if not a.provisional_years:
+                continue
+            years = ", ".join(str(y) for y in a.provisional_years)
+            items.append(c.said("caveat.provisional", years=years))
+        elif cid == "national_reference":
+            u = a.unclassified
+            if u is not None and u.years_absent and u.first_year is not None:
+                items.append(
+                    c.said(
+                        "caveat.national_reference",
+                        absent_from=u.years_absent[0],
+                        absent_to=u.years_absent[-1],
+                        first_year=u.first_year,
+                        first_jobs=c.jobs(u.first_jobs),
+                        last_year=u.last_year,
+                        last_jobs=c.jobs(u.last_jobs),
+                    )
+                )
+            else:
+                items.append(c.said("caveat.national_reference_plain"))
+        elif cid == "sector_not_specific":
+            items.append(c.said("caveat.sector_not_specific", sector=a.sector))
+        elif cid == "one_treated_region":
+            continue  # said where the inference is (DiD section)
+        else:
+            items.append(c.said(f"caveat.{cid}"))
+    s.callout(Markup("<ul>{}</ul>").format(Markup("").join(Markup("<li>{}</li>").format(i) for i in items)))
+    frame = a.key_years().assign(year_text=lambda f: [c.year(y) for y in f["year"]])
+    columns = [
+        Column("year_text", c.txt("table.year"), row_header=True),
+        Column("region_jobs", c.name, c.txt("unit.jobs"), kind="rounded", precision=a.precision_jobs),
+        Column(
+            "netherlands_jobs",
+            c.txt("table.netherlands"),
+            c.txt("unit.jobs"),
+            kind="rounded",
+            precision=a.precision_jobs,
+        ),
+        Column("share", c.txt("table.share_of_nl"), "%", kind="percent", decimals=2),
+    ]
+    notes = [w("document.provisional_note")] if frame["provisional"].any() else []
+    s.add(
+        c.doc.table(
+            "key-years",
+            frame,
+            columns,
+            c.said("data.table_caption", sector=c.sector_words(), region=c.name),
+            source=c.source("83582NED"),
+            notes=notes,
+        )
+    )
 
 
-def target_text(check: pd.DataFrame, analysis: RegionalAnalysis, name: str, facts: pd.DataFrame) -> str:
-    """Markdown: what the regional data can and cannot say about each stated target (computed numbers)."""
-    from ccresearch.report.plots import fmt_int, fmt_pct
+def _trends_section(c: _Ctx) -> None:
+    a = c.a
+    t = a.trends()
+    s = c.doc.section("trends", c.said("trends.title"))
+    end = a.end_year
+    _later_paragraph(
+        s,
+        lambda: c.said(
+            "trends.text",
+            region=c.name,
+            base=a.base_year,
+            end=c.year(end),
+            region_index=c.n(t.loc[end, "region"]),
+            nl_index=c.n(t.loc[end, "netherlands"]),
+            low=c.n(t.loc[end, "donors_p10"]),
+            high=c.n(t.loc[end, "donors_p90"]),
+            n=len(a.donors),
+            fig=c.doc.ref("trend-lines"),
+        ),
+    )
+    alt = c.txt(
+        "trends.alt",
+        region=c.name,
+        base=a.base_year,
+        end=end,
+        region_index=c.n(t.loc[end, "region"]),
+        nl_index=c.n(t.loc[end, "netherlands"]),
+        low=c.n(t.loc[end, "donors_p10"]),
+        high=c.n(t.loc[end, "donors_p90"]),
+    )
+    s.add(
+        c.doc.figure(
+            "trend-lines",
+            _draw_trends(c),
+            c.said(
+                "trends.caption",
+                sector=c.sector_words(),
+                region=c.name,
+                base=a.base_year,
+                n=len(a.donors),
+                year=a.treatment_year,
+            )
+            + _provisional_caption(c),
+            alt,
+            source=c.source("83582NED"),
+            height=4.6,
+            narrow_height=5.2,
+        )
+    )
 
-    a = analysis
-    where = target_region(facts)
+
+def _provisional_caption(c: _Ctx) -> Markup:
+    return Markup(" ") + c.w("document.provisional_note") if c.a.provisional_years else Markup("")
+
+
+def _shift_share_section(c: _Ctx) -> None:
+    a = c.a
+    ss = a.summary()["shift_share"]
+    s = c.doc.section("shift-share", c.said("shift_share.title"))
+    s.paragraph(c.said("shift_share.intro"))
+    _later_paragraph(
+        s,
+        lambda: c.said(
+            "shift_share.text",
+            region=c.name,
+            start=ss["start_year"],
+            end=c.year(ss["end_year"]),
+            actual=c.jobs(ss["actual"], sign=True),
+            national=c.jobs(ss["national"], sign=True),
+            mix=c.jobs(ss["industry_mix"], sign=True),
+            regional=c.jobs(ss["regional"], sign=True),
+            fig=c.doc.ref("shift-share-bars"),
+            table=c.doc.ref("shift-share-sectors"),
+        ),
+    )
+    alt = c.txt(
+        "shift_share.alt",
+        region=c.name,
+        start=ss["start_year"],
+        end=ss["end_year"],
+        actual=c.jobs(ss["actual"], sign=True),
+        national=c.jobs(ss["national"], sign=True),
+        mix=c.jobs(ss["industry_mix"], sign=True),
+        regional=c.jobs(ss["regional"], sign=True),
+    )
+    s.add(
+        c.doc.figure(
+            "shift-share-bars",
+            _draw_shift_share(c),
+            c.said(
+                "shift_share.caption",
+                sector=c.sector_words(),
+                region=c.name,
+                start=ss["start_year"],
+                end=c.year(ss["end_year"]),
+                n=a.jobs.shape[1],
+            )
+            + _provisional_caption(c),
+            alt,
+            source=c.source("83582NED"),
+            height=3.4,
+            narrow_height=3.8,
+        )
+    )
+    table = a.shift_share_table()
+    table["sector_text"] = [c.shift_sector(x) for x in table["sector"]]
+    jobs = c.txt("unit.jobs")
+    p = a.precision_jobs
+    columns = [
+        Column("sector_text", c.txt("table.sector"), row_header=True),
+        Column(
+            "jobs_start", c.txt("table.jobs_in", year=ss["start_year"]), jobs, kind="rounded", precision=p
+        ),
+        Column(
+            "jobs_end", c.txt("table.jobs_in", year=c.year(ss["end_year"])), jobs, kind="rounded", precision=p
+        ),
+        *(
+            Column(k, c.txt(f"shift_share.component.{k}"), jobs, kind="rounded", precision=p)
+            for k in _COMPONENTS
+        ),
+    ]
+    s.add(
+        c.doc.table(
+            "shift-share-sectors",
+            table,
+            columns,
+            c.said(
+                "shift_share.table_caption", region=c.name, start=ss["start_year"], end=c.year(ss["end_year"])
+            ),
+            source=c.source("83582NED"),
+            notes=[c.said("shift_share.table_note")],
+        )
+    )
+
+
+def _did_section(c: _Ctx) -> None:
+    a = c.a
+    d, e = a.did, a.event_study
+    band = a.event_band()
+    s = c.doc.section("did", c.said("did.title"))
+    s.paragraph(c.said("did.intro", n=len(a.donors)))
+    s.callout(
+        c.said("did.one_region", n=len(a.donors), smallest=c.p(1 / (len(a.donors) + 1), 3)), kind="warning"
+    )
+    _later_paragraph(
+        s,
+        lambda: c.said(
+            "did.text",
+            region=c.name,
+            year=a.treatment_year,
+            estimate=c.effect(d.estimate),
+            unit=c.unit(),
+            placebo_p=c.p(d.placebo_p_value),
+            clustered_p=c.p(d.p_value, 3),
+            pretrend_placebo_p=c.p(e.pretrend_placebo_p_value),
+            pretrend_p=c.p(e.pretrend_p_value, 3),
+            fig=c.doc.ref("did-paths"),
+            table=c.doc.ref("did-statistics"),
+        ),
+    )
+    last = a.end_year
+    alt = c.txt(
+        "did.alt", region=c.name, n=len(a.donors), year=a.treatment_year, start=a.start_year, end=last
+    )
+    s.add(
+        c.doc.figure(
+            "did-paths",
+            _draw_did(c),
+            c.said(
+                "did.caption",
+                region=c.name,
+                n=len(a.donors),
+                outcome=c.txt("axis.log_jobs") if a.log else c.outcome_label(),
+                year=a.treatment_year,
+            )
+            + _provisional_caption(c),
+            alt,
+            source=c.source("83582NED"),
+            height=4.2,
+            narrow_height=4.8,
+        )
+    )
+    post = band[band["year"] >= a.treatment_year]
+    outside = int(((post["coef"] < post["placebo_low"]) | (post["coef"] > post["placebo_high"])).sum())
+    ci_width = (band["ci_high"] - band["ci_low"]).replace(0, np.nan)
+    placebo_width = (band["placebo_high"] - band["placebo_low"]).replace(0, np.nan)
+    ratio = float((placebo_width / ci_width).median())
+    _later_paragraph(
+        s,
+        lambda: c.said(
+            "event.text" if outside else "event.text_inside",
+            region=c.name,
+            ref=a.base_year,
+            outside=outside,
+            n_post=len(post),
+            ratio=c.n(ratio, 1),
+            fig=c.doc.ref("event-study"),
+        ),
+    )
+    alt = c.txt(
+        "event.alt",
+        region=c.name,
+        ref=a.base_year,
+        outside=outside,
+        n_post=len(post),
+        start=int(band["year"].min()),
+        end=int(band["year"].max()),
+    )
+    s.add(
+        c.doc.figure(
+            "event-study",
+            _draw_event_study(c),
+            c.said("event.caption", region=c.name, ref=a.base_year, n=len(a.donors), unit=c.unit())
+            + _provisional_caption(c),
+            alt,
+            source=c.source("83582NED"),
+            height=4.2,
+            narrow_height=4.8,
+        )
+    )
+    table = a.did_table()
+    formatted = []
+    for stat, value in zip(table["statistic"], table["value"], strict=True):
+        if "p_value" in stat:
+            formatted.append(escape(c.p(value, 3)))
+        elif stat == "pretrend_f":
+            formatted.append(escape(c.n(value, 1)))
+        else:
+            formatted.append(escape(c.effect(value, sign=stat == "estimate")))
+    table = table.assign(
+        label=[c.txt(f"did.statistic.{k}") for k in table["statistic"]],
+        text=pd.Series(formatted, index=table.index, dtype=object),
+    )
+    columns = [
+        Column("label", c.txt("table.statistic"), row_header=True),
+        Column("text", c.txt("table.value"), kind="number"),
+    ]
+    s.add(
+        c.doc.table(
+            "did-statistics",
+            table,
+            columns,
+            c.said("did.table_caption", region=c.name, sector=c.sector_words(), unit=c.unit()),
+            source=c.source("83582NED"),
+            notes=[c.said("did.table_note")],
+        )
+    )
+
+
+def _synth_section(c: _Ctx) -> None:
+    a = c.a
+    s = c.doc.section("synth", c.said("synth.title"))
+    s.paragraph(c.said("synth.intro"))
+    if a.synth is None:
+        s.paragraph(c.said("synth.not_run"))
+        return
+    sy = a.summary()["synth"]
+    unit = c.outcome_unit()
+    gap = a.synth_post_gap()
+    top = a.weights_table(0.05)
+    donors = ", ".join(f"{n} ({c.n(wt, 2)})" for n, wt in zip(top["name"], top["weight"], strict=True))
+    _later_paragraph(
+        s,
+        lambda: c.said(
+            "synth.fit",
+            region=c.name,
+            donors=donors,
+            table=c.doc.ref("synth-weights"),
+            fig=c.doc.ref("synth-paths"),
+        ),
+    )
+    alt = c.txt("synth.alt", region=c.name, year=a.treatment_year, gap=c.n(gap, 1, sign=True), unit=unit)
+    s.add(
+        c.doc.figure(
+            "synth-paths",
+            _draw_synth(c),
+            c.said("synth.caption", region=c.name, outcome=c.outcome_words(), year=a.treatment_year)
+            + _provisional_caption(c),
+            alt,
+            source=c.source("83582NED"),
+            height=4.2,
+            narrow_height=4.8,
+        )
+    )
+    gaps = a.placebo.gaps
+    post = gaps.loc[gaps.index >= a.treatment_year]
+    wider = int((post.drop(columns=[a.region]).abs().max() >= post[a.region].abs().max()).sum())
+    alt = c.txt("synth.placebo_alt", region=c.name, n=gaps.shape[1] - 1, wider=wider, year=a.treatment_year)
+    s.add(
+        c.doc.figure(
+            "placebo-gaps",
+            _draw_placebo_gaps(c),
+            c.said(
+                "synth.placebo_caption", region=c.name, n=gaps.shape[1] - 1, unit=unit, year=a.treatment_year
+            )
+            + _provisional_caption(c),
+            alt,
+            source=c.source("83582NED"),
+            height=4.2,
+            narrow_height=4.8,
+        )
+    )
+    bullets = [
+        c.said(
+            "synth.pre_fit",
+            pre=c.n(sy["pre_rmspe"], 3),
+            floor=c.n(sy["pre_rmspe_floor"], 3),
+            unit=unit,
+            exact=sy["n_exact_pre_fits"],
+            n=sy["n_units"],
+            year=a.treatment_year,
+        ),
+        c.said(
+            "synth.post",
+            year=a.treatment_year,
+            gap=c.n(gap, 2, sign=True),
+            unit=unit,
+            post=c.n(sy["post_rmspe"], 2),
+            ratio=c.n(sy["post_pre_ratio"], 1),
+        ),
+        c.said(
+            "synth.p_value",
+            p=c.p(sy["p_value"], 3),
+            n=sy["n_units"],
+            region=c.name,
+            smallest=c.p(1 / sy["n_units"], 3),
+            fig=c.doc.ref("placebo-gaps"),
+        ),
+    ]
+    if sy["exact_pre_fit"]:
+        bullets.append(c.said("synth.exact", region=c.name))
+    if abs(sy["p_value_floored"] - sy["p_value"]) > 1e-9:
+        bullets.append(c.said("synth.floored", p=c.p(sy["p_value_floored"], 3), year=a.treatment_year))
+    s.bullets(bullets)
+    weights = a.weights_table(0.01)
+    weights["region_text"] = [
+        f"{n} ({code})" for n, code in zip(weights["name"], weights["code"], strict=True)
+    ]
+    columns = [
+        Column("region_text", c.txt("table.region"), row_header=True),
+        Column("weight", c.txt("table.weight"), kind="number", decimals=3),
+    ]
+    s.add(
+        c.doc.table(
+            "synth-weights",
+            weights,
+            columns,
+            c.said("synth.table_caption", region=c.name),
+            source=c.source("83582NED"),
+        )
+    )
+
+
+def _entity_words(c: _Ctx, entity: str, fallback: Any) -> str:
+    key = f"regional.entity.{entity}"
+    if c.w.has(key):
+        return c.w.text(key)
+    return str(fallback) if isinstance(fallback, str) else entity
+
+
+def _target_section(c: _Ctx) -> None:
+    a = c.a
+    doc = c.doc
+    s = doc.section("target", c.said("target.title"))
+    _later_paragraph(s, lambda: c.said("target.intro", table=doc.ref("stated-figures")))
+    facts = a.target_facts
+    rows = []
+    for _, f in facts.iterrows():
+        region = f["corop"] if isinstance(f["corop"], str) else None
+        rows.append(
+            {
+                "source": doc.cite(f["source_id"], _source_label(a, f["source_id"])),
+                "entity": _entity_words(c, f["entity"], f.get("entity_name")),
+                "measure": c.txt(
+                    f"target.measure.{'target' if f['measure'] == _target_measure() else 'count'}"
+                ),
+                "as_written": f["value_text"],
+                "value": f["value"],
+                "year": "" if pd.isna(f["year"]) else str(int(f["year"])),
+                "region": a.name(region) if region else c.txt("target.no_region"),
+            }
+        )
+    frame = pd.DataFrame(
+        rows, columns=["source", "entity", "measure", "as_written", "value", "year", "region"]
+    )
+    frame["source"] = pd.Series(
+        [r["source"] for r in rows], index=frame.index, dtype=object
+    )  # links stay links
+    columns = [
+        Column("source", c.txt("table.source"), row_header=True),
+        Column("entity", c.txt("table.entity")),
+        Column("measure", c.txt("table.measure")),
+        Column("as_written", c.txt("table.as_written")),
+        Column("value", c.txt("table.read_as"), c.txt("unit.jobs"), kind="int"),
+        Column("year", c.txt("table.year")),
+        Column("region", c.txt("table.region")),
+    ]
+    s.add(
+        doc.table(
+            "stated-figures",
+            frame,
+            columns,
+            c.said("target.stated_caption"),
+            source=c.said("target.stated_source"),
+        )
+    )
+    check = a.targets
+    where = a.target_region
     if check.empty:
         if where and where != a.region:
-            return (
-                f"The stated targets concern {where}, not {name} ({a.region}); there is nothing to set against "
-                f"the data of {name}. Run this notebook with `region={where}` for that comparison."
-            )
-        return "No stated jobs baseline and target with years inside the data were found for this region."
-    lines = []
+            s.paragraph(c.said("target.elsewhere", where=a.name(where), code=where, region=c.name))
+        else:
+            s.paragraph(c.said("target.none"))
+        return
+    items = []
     for _, row in check.iterrows():
-        lines.append(
-            f"- Target `{row['value_text']}` ({row['source_id']}): from {fmt_int(row['baseline_jobs'])} jobs "
-            f"in {row['baseline_year']} to {fmt_int(row['target_jobs'])} by {row['target_year']}, "
-            f"{fmt_int(row['promised_change'], sign=True)} jobs, which is "
-            f"{fmt_pct(row['promised_share'], 1)} of the {fmt_int(row['sector_jobs_baseline'])} "
-            f"{_jobs_label(a.sector)} in {name} in {row['baseline_year']}. These changed by "
-            f"{fmt_int(row['observed_change'], sign=True)} over the same years; the synthetic-control gap in "
-            f"{row['target_year']} is {fmt_int(row['synth_gap_jobs'], sign=True)} jobs, while placebo regions "
-            f"show gaps up to {fmt_int(row['placebo_gap_jobs_p90'])} jobs (90th percentile, scaled to "
-            f"{name}'s size)."
+        sources = Markup(", ").join(
+            doc.cite(sid.strip(), _source_label(a, sid.strip())) for sid in str(row["source_id"]).split(",")
         )
-    for _, claim in later_claims(a, facts).iterrows():
-        bounds = ""
-        if "low" in claim and "high" in claim and np.isfinite(claim["low"]) and np.isfinite(claim["high"]):
-            bounds = f", read as {fmt_int(claim['low'])}-{fmt_int(claim['high'])}"
-        lines.append(
-            f"- Later figure `{claim['value_text']}` ({claim['source_id']}, {int(claim['year'])}{bounds}): a "
-            f"claim about contact-centre jobs, not a count CBS publishes; {_jobs_label(a.sector)} in {name} "
-            f"that year: {fmt_int(claim['sector_jobs'])}."
+        items.append(
+            c.said(
+                "target.row",
+                written=row["value_text"],
+                sources=sources,
+                baseline=num.fmt_int(row["baseline_jobs"], c.lang),
+                baseline_year=row["baseline_year"],
+                target=num.fmt_int(row["target_jobs"], c.lang),
+                target_year=row["target_year"],
+                promised=num.fmt_int(row["promised_change"], c.lang, sign=True),
+                share=c.pct(row["promised_share"]),
+                sector_jobs=c.jobs(row["sector_jobs_baseline"]),
+                sector=c.sector_short(),
+                region=c.name,
+                observed=c.jobs(row["observed_change"], sign=True),
+                gap=c.jobs(row["synth_gap_jobs"], sign=True),
+                p90=c.jobs(row["placebo_gap_jobs_p90"]),
+            )
         )
-    smallest = check["placebo_gap_jobs_p90"].min()
-    promised = check["promised_change"].max()
+    for _, claim in a.later.iterrows():
+        bounds = Markup("")
+        low, high = claim.get("low"), claim.get("high")
+        if low is not None and high is not None and np.isfinite(low) and np.isfinite(high):
+            bounds = c.said("target.read_as", low=num.fmt_int(low, c.lang), high=num.fmt_int(high, c.lang))
+        items.append(
+            c.said(
+                "target.later",
+                written=claim["value_text"],
+                source=doc.cite(claim["source_id"], _source_label(a, claim["source_id"])),
+                year=int(claim["year"]),
+                bounds=bounds,
+                sector=c.sector_short(),
+                region=c.name,
+                jobs=c.jobs(claim["sector_jobs"]),
+            )
+        )
+    smallest = float(check["placebo_gap_jobs_p90"].min())
+    promised = float(check["promised_change"].max())
     if smallest > promised:
-        lines.append(
-            f"- An effect of {fmt_int(promised)} jobs is smaller than the gaps that placebo regions show without "
-            f"any such programme ({fmt_int(smallest)} jobs, 90th percentile): these data can neither confirm "
-            "nor refute the target."
+        items.append(c.said("target.too_small", promised=num.fmt_int(promised, c.lang), p90=c.jobs(smallest)))
+    s.bullets(items)
+    frame = check.assign(
+        written=[f"{v}" for v in check["value_text"]],
+        years=[f"{b}–{c.year(t)}" for b, t in zip(check["baseline_year"], check["target_year"], strict=True)],
+    )
+    jobs = c.txt("unit.jobs")
+    p = a.precision_jobs
+    columns = [
+        Column("years", c.txt("table.period"), row_header=True),
+        Column("promised_change", c.txt("target.col.promised"), jobs, kind="int"),
+        Column(
+            "promised_share",
+            c.txt("target.col.share", sector=c.sector_short()),
+            "%",
+            kind="percent",
+            decimals=1,
+        ),
+        Column(
+            "observed_change",
+            c.txt("target.col.observed", sector=c.sector_short()),
+            jobs,
+            kind="rounded",
+            precision=p,
+        ),
+        Column("synth_gap_jobs", c.txt("target.col.gap"), jobs, kind="rounded", precision=p),
+        Column("placebo_gap_jobs_p90", c.txt("target.col.p90"), jobs, kind="rounded", precision=p),
+    ]
+    notes = (
+        [c.w("document.provisional_note")]
+        if any(int(t) in a.provisional_years for t in check["target_year"])
+        else []
+    )
+    s.add(
+        doc.table(
+            "target-check",
+            frame,
+            columns,
+            c.said("target.check_caption", region=c.name),
+            source=c.source("83582NED"),
+            notes=notes,
         )
-    return "\n".join(lines)
+    )
 
 
-def executive_summary(
-    analysis: RegionalAnalysis, name: str, language: str = "en", targets: pd.DataFrame | None = None
-) -> str:
-    """Markdown bullet points with the computed headline numbers of ``analysis`` (English text).
+def _target_measure() -> str:
+    from ccresearch.analysis.regional import case
 
-    ``language`` sets the number format; ``targets`` (from :func:`target_check`) adds a line on them.
-    """
-    from ccresearch.report.plots import fmt_int, fmt_num, fmt_pct
+    return str(case()["target"]["target_measure"])
 
-    a = analysis
-    lang = language
-    sector_text = {
-        "N": "section N (77-82, a broad proxy for call centres)",
-        TOTAL_SECTOR: "all jobs (sections A-U)",
-    }.get(a.sector, f"sector {a.sector}")
 
+def _source_label(a: RegionalAnalysis, source_id: str) -> str:
+    """A short reader's label of a source: publisher and year."""
+    rows = a.sources[a.sources["source_id"] == source_id] if "source_id" in a.sources else a.sources.iloc[0:0]
+    if rows.empty:
+        return source_id
+    r = rows.iloc[0]
+    publisher = r.get("publisher") if isinstance(r.get("publisher"), str) else ""
+    date = r.get("date") if isinstance(r.get("date"), str) else ""
+    return ", ".join(x for x in (publisher.strip(), date[:4]) if x) or source_id
+
+
+def _limitations_section(c: _Ctx) -> None:
+    a = c.a
+    s = c.doc.section("limitations", c.w("document.limitations"))
+    items = []
+    if a.sector == "N":
+        items.append(c.said("limits.proxy"))
+    items.append(c.said("limits.one_region", smallest=c.p(1 / (len(a.donors) + 1), 3)))
+    items.append(
+        c.said("limits.pre_years", n=a.base_year - a.start_year + 1, start=a.start_year, end=a.base_year)
+    )
+    items.append(c.said("limits.other_events"))
+    items.append(c.said("limits.programme_counts"))
+    if a.provisional_years:
+        items.append(c.said("limits.provisional", years=", ".join(str(y) for y in a.provisional_years)))
+    s.bullets(items)
+
+
+def _summary(c: _Ctx, s: Any) -> None:
+    a, doc = c.a, c.doc
     j0, j1 = float(a.jobs.loc[a.base_year, a.region]), float(a.jobs.loc[a.end_year, a.region])
     n0, n1 = float(a.netherlands.loc[a.base_year]), float(a.netherlands.loc[a.end_year])
     ss = a.summary()["shift_share"]
-    did, es = a.did, a.event_study
-    unit = "log points" if a.log else "index points"
-    lines = [
-        f"- **Jobs**: {sector_text} in {name} ({a.region}) went from {fmt_int(j0, lang)} jobs in {a.base_year} "
-        f"to {fmt_int(j1, lang)} in {a.end_year} ({fmt_pct(j1 / j0 - 1, 1, lang, sign=True)}); in the "
-        f"Netherlands {fmt_pct(n1 / n0 - 1, 1, lang, sign=True)}.",
-        f"- **Shift-share** {a.base_year}-{a.end_year}: of the change of {fmt_int(ss['actual'], lang, sign=True)} "
-        f"jobs, {fmt_int(ss['national'], lang, sign=True)} follow national growth, "
-        f"{fmt_int(ss['industry_mix'], lang, sign=True)} the sector mix and "
-        f"{fmt_int(ss['regional'], lang, sign=True)} are regional (the region's own performance).",
-        f"- **Difference-in-differences** ({a.start_year}-{a.end_year}, {len(a.donors)} comparison regions): "
-        f"{fmt_num(did.estimate, 3 if a.log else 1, lang, sign=True)} {unit} after {a.treatment_year}; "
-        f"clustered p = {fmt_num(did.p_value, 3, lang)}, but with one treated region the placebo p = "
-        f"{fmt_num(did.placebo_p_value, 2, lang)} is the one to read. Pre-trend test: clustered p = "
-        f"{fmt_num(es.pretrend_p_value, 3, lang)}, placebo p = {fmt_num(es.pretrend_placebo_p_value, 2, lang)}.",
+    items = [
+        c.said(
+            "summary.jobs",
+            sector=_capital(c.sector_words()),
+            region=c.name,
+            base=a.base_year,
+            end=c.year(a.end_year),
+            j0=c.jobs(j0),
+            j1=c.jobs(j1),
+            change=c.pct(j1 / j0 - 1, 1, sign=True),
+            nl_change=c.pct(n1 / n0 - 1, 1, sign=True),
+            ref=doc.ref("trend-lines"),
+        ),
+        c.said(
+            "summary.shift_share",
+            start=ss["start_year"],
+            end=c.year(ss["end_year"]),
+            actual=c.jobs(ss["actual"], sign=True),
+            national=c.jobs(ss["national"], sign=True),
+            mix=c.jobs(ss["industry_mix"], sign=True),
+            regional=c.jobs(ss["regional"], sign=True),
+            ref=doc.ref("shift-share-bars"),
+        ),
+        c.said(
+            "summary.did",
+            year=a.treatment_year,
+            estimate=c.effect(a.did.estimate),
+            unit=c.unit(),
+            placebo_p=c.p(a.did.placebo_p_value),
+            n=len(a.donors),
+            clustered_p=c.p(a.did.p_value, 3),
+            ref=doc.ref("did-statistics"),
+            fig=doc.ref("event-study"),
+        ),
     ]
+    synth_p = None
     if a.synth is not None:
-        s = a.summary()["synth"]
-        post = a.synth.path.loc[a.synth.path.index >= a.treatment_year, "gap"]
-        top = a.synth.weights[a.synth.weights > 0.05].sort_values(ascending=False)
-        donors = ", ".join(f"{k} {fmt_num(v, 2, lang)}" for k, v in top.items())
-        lines.append(
-            f"- **Synthetic control**: mean gap after {a.treatment_year} "
-            f"{fmt_num(post.mean(), 1, lang, sign=True)} {'index points' if a.outcome == 'index' else 'jobs'}; "
-            f"placebo p = {fmt_num(s['p_value'], 2, lang)} ({s['n_units']} regions); main donors {donors}. "
-            f"{s['n_exact_pre_fits']} of {s['n_units']} regions are matched before {a.treatment_year} to within "
-            "CBS rounding"
-            + (f", {name} among them," if s["exact_pre_fit"] else "")
-            + " so the pre-period fit says little."
-        )
-    verdict = (
-        "The data do not single out the region: its path after the treatment year is within the range of "
-        "comparison regions."
-        if (did.placebo_p_value or 1) > 0.1 and (a.synth is None or a.summary()["synth"]["p_value"] > 0.1)
-        else "The region stands out among comparison regions on at least one placebo test; whether the "
-        "programme caused it cannot be told from sector-level data."
-    )
-    if targets is not None and not targets.empty:
-        t = targets.sort_values("target_year").iloc[-1]
-        lines.append(
-            f"- **Target** {fmt_int(t['baseline_jobs'], lang)} -> {fmt_int(t['target_jobs'], lang)} jobs by "
-            f"{t['target_year']}: the promised {fmt_int(t['promised_change'], lang, sign=True)} jobs are "
-            f"{fmt_pct(t['promised_share'], 1, lang)} of {_jobs_label(a.sector)} in the region; placebo regions "
-            f"differ from their synthetic controls by up to {fmt_int(t['placebo_gap_jobs_p90'], lang)} jobs "
-            "(90th percentile), so an effect of that size cannot be seen in these data."
-            if t["placebo_gap_jobs_p90"] > t["promised_change"]
-            else f"- **Target** {fmt_int(t['baseline_jobs'], lang)} -> {fmt_int(t['target_jobs'], lang)} jobs by "
-            f"{t['target_year']}: see the target section for what the data show."
-        )
-    lines.append(f"- **Reading**: {verdict}")
-    return "\n".join(lines)
-
-
-def did_table(analysis: RegionalAnalysis) -> pd.DataFrame:
-    """DiD estimate with clustered and placebo inference, and both pre-trend tests, as one small table."""
-    d, e = analysis.did, analysis.event_study
-    rows = {
-        "estimate": d.estimate,
-        "clustered SE": d.se,
-        "clustered p-value": d.p_value,
-        "placebo p-value": d.placebo_p_value,
-        "pre-trend F (clustered)": e.pretrend_f,
-        "pre-trend p-value (clustered)": e.pretrend_p_value,
-        "pre-trend p-value (placebo)": e.pretrend_placebo_p_value,
-    }
-    return pd.DataFrame({"value": pd.Series(rows, dtype=float)})
-
-
-def weights_table(analysis: RegionalAnalysis, threshold: float = 0.01) -> pd.DataFrame:
-    """Synthetic-control donor weights above ``threshold``, largest first, with region names."""
-    from ccresearch.sources.regions import region_name
-
-    w = analysis.synth.weights
-    w = w[w > threshold].sort_values(ascending=False)
-    names = []
-    for code in w.index:
-        try:
-            names.append(region_name(code))
-        except KeyError:
-            names.append(code)
-    return pd.DataFrame({"region": names, "weight": w.to_numpy()}, index=pd.Index(w.index, name="code"))
-
-
-def synth_text(analysis: RegionalAnalysis, name: str) -> str:
-    """Markdown: the synthetic-control fit and placebo inference in numbers."""
-    from ccresearch.report.plots import fmt_num
-
-    a = analysis
-    s = a.summary()["synth"]
-    post = a.synth.path.loc[a.synth.path.index >= a.treatment_year, "gap"]
-    unit = "index points" if a.outcome == "index" else "jobs"
-    return "\n".join(
-        [
-            f"- Pre-treatment fit (RMSPE): {fmt_num(s['pre_rmspe'], 3)} {unit}; CBS rounding alone gives "
-            f"about {fmt_num(s['pre_rmspe_floor'], 3)} {unit}. {s['n_exact_pre_fits']} of {s['n_units']} "
-            f"regions are matched before {a.treatment_year} to within that rounding.",
-            f"- After {a.treatment_year}: mean gap {fmt_num(post.mean(), 2, sign=True)} {unit}, post-RMSPE "
-            f"{fmt_num(s['post_rmspe'], 2)}; post/pre ratio (pre-RMSPE at least the rounding error) "
-            f"{fmt_num(s['post_pre_ratio'], 1)}.",
-            f"- Placebo p-value: {fmt_num(s['p_value'], 3)}: the share of the {s['n_units']} regions whose "
-            f"post/pre ratio is at least {name}'s, counting a region matched to within the rounding as matched "
-            f"exactly (infinite ratio); the smallest possible is {fmt_num(1 / s['n_units'], 3)}."
-            + (
-                f" {name} itself is matched that closely, so the p-value is the share of such regions: the "
-                "test cannot single it out."
-                if s["exact_pre_fit"]
-                else ""
+        sy = a.summary()["synth"]
+        synth_p = sy["p_value"]
+        items.append(
+            c.said(
+                "summary.synth",
+                year=a.treatment_year,
+                gap=c.n(a.synth_post_gap(), 1, sign=True),
+                unit=c.outcome_unit(),
+                p=c.p(sy["p_value"]),
+                n=sy["n_units"],
+                exact=sy["n_exact_pre_fits"],
+                ref=doc.ref("placebo-gaps"),
             )
-            + (
-                f" Dividing by the rounding error instead gives {fmt_num(s['p_value_floored'], 3)}; that ranks the "
-                f"closely matched regions by their gap after {a.treatment_year}, which depends on which of many "
-                "equally close weightings the optimiser returns, so it is not the headline figure."
-                if abs(s["p_value_floored"] - s["p_value"]) > 1e-9
-                else ""
-            ),
-        ]
+        )
+    if not a.targets.empty:
+        t = a.targets.sort_values("target_year").iloc[-1]
+        key = (
+            "summary.target_hidden" if t["placebo_gap_jobs_p90"] > t["promised_change"] else "summary.target"
+        )
+        items.append(
+            c.said(
+                key,
+                baseline=num.fmt_int(t["baseline_jobs"], c.lang),
+                target=num.fmt_int(t["target_jobs"], c.lang),
+                year=t["target_year"],
+                promised=num.fmt_int(t["promised_change"], c.lang, sign=True),
+                share=c.pct(t["promised_share"]),
+                sector=c.sector_short(),
+                p90=c.jobs(t["placebo_gap_jobs_p90"]),
+                ref=doc.ref("target-check"),
+            )
+        )
+    quiet = (a.did.placebo_p_value or 1) > 0.1 and (synth_p is None or synth_p > 0.1)
+    items.append(c.said("summary.reading_quiet" if quiet else "summary.reading_stands_out", region=c.name))
+    s.bullets(items)
+    doc.add_headline("jobs_change", c.txt("headline.jobs_change"), c.jobs(ss["actual"], sign=True))
+    doc.add_headline("did_placebo_p_value", c.txt("headline.did_p"), c.p(a.did.placebo_p_value))
+    if synth_p is not None:
+        doc.add_headline("synth_placebo_p_value", c.txt("headline.synth_p"), c.p(synth_p))
+
+
+def report(result: RegionalAnalysis, language: str = "nl") -> Document:
+    """The whole report of one regional analysis in ``language`` (``nl`` or ``en``)."""
+    w = Words(language)
+    a = result
+    outcome = (
+        w.text("regional.outcome.index", base=a.base_year)
+        if a.outcome == "index"
+        else w.text("regional.outcome.jobs")
     )
-
-
-def sources_text(facts: pd.DataFrame, sources: pd.DataFrame) -> str:
-    """Markdown list of the data sources and of the sources of the facts used."""
-    lines = [
-        "- CBS StatLine, table 83582NED, *Banen van werknemers in december; economische activiteit (SBI2008), "
-        "regio* (CC BY 4.0). Bron: CBS.",
-        "- CBS StatLine, table 83583NED, *Banen van werknemers; bedrijfsgrootte, SBI2008* (national, for the "
-        "share of employment agencies in section N).",
-    ]
-    used = sources[sources["source_id"].isin(set(facts["source_id"]))]
-    for _, s in used.sort_values("source_id").iterrows():
-        parts = [str(s[c]) for c in ("publisher", "title", "date") if isinstance(s[c], str) and s[c].strip()]
-        address = s["address"] if isinstance(s["address"], str) and s["address"].strip() else ""
-        lines.append(f"- `{s['source_id']}`: " + ", ".join(parts) + (f", {address}" if address else ""))
-    return "\n".join(lines)
+    doc = Document(
+        w.language,
+        w.text("regional.title", region=a.region_name, year=a.treatment_year),
+        "",
+        stem="03_regional_job_growth",
+    )
+    c = _Ctx(a, doc)
+    doc.subtitle = w.text(
+        "regional.subtitle",
+        region=a.region_name,
+        code=a.region,
+        sector=c.sector_words(),
+        start=a.start_year,
+        end=a.end_year,
+        year=a.treatment_year,
+        n=len(a.donors),
+        outcome=outcome,
+    )
+    summary = doc.section("summary", w("document.summary"), numbered=False)
+    _data_section(c)
+    _trends_section(c)
+    _shift_share_section(c)
+    _did_section(c)
+    _synth_section(c)
+    _target_section(c)
+    _limitations_section(c)
+    _summary(c, summary)
+    glossary_section(doc, GLOSSARY)
+    ids = list(a.sources["source_id"]) if "source_id" in a.sources else []
+    sources_section(
+        doc,
+        a.sources if ids else pd.DataFrame(columns=["source_id"]),
+        ids,
+        cbs_tables=CBS_TABLES,
+        literature=LITERATURE,
+    )
+    return doc
