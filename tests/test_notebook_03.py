@@ -60,7 +60,7 @@ def assert_sound(results: dict) -> None:
     assert_no_missing_numbers(results)
     ss = results["shift_share"]
     assert ss["national"] + ss["industry_mix"] + ss["regional"] == pytest.approx(ss["actual"], abs=1e-6)
-    assert set(results["did"]) >= {"estimate", "se", "p_value", "pretrend_p_value"}
+    assert set(results["did"]) >= {"estimate", "interval", "se_clustered", "p_value", "pretrend_p_value_clustered"}
     synth = results["synth"]
     assert set(synth) >= {"weights", "pre_rmspe", "post_pre_ratio", "p_value"}
     assert sum(synth["weights"].values()) == pytest.approx(1.0, abs=1e-6)

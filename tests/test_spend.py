@@ -172,7 +172,7 @@ def test_describe_interval_says_at_least_at_most_and_unknown() -> None:
     assert rs.describe_interval(Interval(0, 0.5, 0.5), kind="share") == "at most 50%"
     assert rs.describe_interval(Interval(153, 170, 187), kind="count") == "170 (153 to 187)"
     assert rs.describe_interval(None, "nl") == "onbekend"
-    assert rs.describe_interval(Interval.exact(921.19), "nl") == "€ 921"
+    assert rs.describe_interval(Interval.exact(921.19), "nl") == "€\u00a0921"
 
 
 def test_period_years_counts_whole_years_of_a_period() -> None:
@@ -482,7 +482,7 @@ def test_report_has_key_findings_first_then_method_limitations_glossary_and_sour
     for sid in result.sources["source_id"]:
         assert f'id="src-{sid}"' in html
     summary = _visible_text(html.split('id="sec-summary"', 1)[1].split("</section>", 1)[0])
-    assert "€ 921" in summary and "minstens € 2.661" in summary and "tabel 3" in summary
+    assert "€\u00a0921" in summary and "minstens €\u00a02.661" in summary and "tabel 3" in summary
 
 
 def test_report_figures_have_captions_and_alt_text_and_tables_captions_and_units(
@@ -497,7 +497,7 @@ def test_report_figures_have_captions_and_alt_text_and_tables_captions_and_units
         assert "<figcaption>" in fig
         alt = re.search(r'alt="([^"]*)"', fig)
         assert alt and len(alt.group(1)) > 20
-    assert "het grootste is Totale projectkosten per geplande deelnemer: minstens € 3.582" in html
+    assert "het grootste is Totale projectkosten per geplande deelnemer: minstens €\u00a03.582" in html
     tables = doc.tables()
     assert len(tables) == 7
     for table in tables:
@@ -529,9 +529,10 @@ def test_report_says_cumulative_counts_up_to_their_date_and_labels_no_year_it_wa
             .loc["Erkend talent (Ocaro)", "participants"]
         )
 
-    assert (
-        ocaro(facts, "en") == "‘bijna 200’ trained and placed"
-    )  # not '(2022)': the source's year, not the count's
+    # the evidence base says f001-09 is a cumulative count: up to the source's date
+    assert ocaro(facts, "en") == "‘bijna 200’ trained and placed (up to 2022)"
+    # without period kinds no year is put on it: '(2022)' would be the source's year, not the count's
+    assert ocaro(facts.drop(columns="period_kind"), "en") == "‘bijna 200’ trained and placed"
     with_kind = facts.copy()
     with_kind["period_kind"] = "stock"
     with_kind.loc[with_kind["fact_id"] == "f001-09", "period_kind"] = "cumulative"
@@ -551,7 +552,7 @@ def test_describe_interval_uses_the_bounds_when_there_is_no_stated_value() -> No
         rs.describe_interval(SimpleNamespace(low=0, value=None, high=800), "nl", kind="count")
         == "hoogstens 800"
     )  # type: ignore[arg-type]
-    assert rs.describe_interval(Interval(900, 950, 1000), "nl") == "€ 950 (€ 900 tot € 1.000)"
+    assert rs.describe_interval(Interval(900, 950, 1000), "nl") == "€\u00a0950 (€\u00a0900 tot €\u00a01.000)"
 
 
 def test_period_words_say_years_months_and_spans() -> None:

@@ -371,10 +371,10 @@ CAVEATS_ALL = ("december_count", "provisional", "national_reference", "rounding"
 DID_STATISTICS = (
     "estimate",
     "se",
-    "p_value",
+    "p_value_clustered",
     "placebo_p_value",
     "pretrend_f",
-    "pretrend_p_value",
+    "pretrend_p_value_clustered",
     "pretrend_placebo_p_value",
 )
 
@@ -482,10 +482,10 @@ class RegionalAnalysis:
         values = {
             "estimate": d.estimate,
             "se": d.se,
-            "p_value": d.p_value,
+            "p_value_clustered": d.p_value_clustered,
             "placebo_p_value": d.placebo_p_value,
             "pretrend_f": e.pretrend_f,
-            "pretrend_p_value": e.pretrend_p_value,
+            "pretrend_p_value_clustered": e.pretrend_p_value,
             "pretrend_placebo_p_value": e.pretrend_placebo_p_value,
         }
         return pd.DataFrame(
@@ -552,10 +552,14 @@ class RegionalAnalysis:
             },
             "did": {
                 "estimate": self.did.estimate,
-                "se": self.did.se,
+                # the headline p-value is the placebo (permutation) p-value; the others are named for what they are
                 "p_value": self.did.p_value,
-                "pretrend_p_value": self.event_study.pretrend_p_value,
+                "interval": {"low": self.did.interval_low, "high": self.did.interval_high},
+                "level": self.did.level,
+                "se_clustered": self.did.se,
+                "p_value_clustered": self.did.p_value_clustered,
                 "placebo_p_value": self.did.placebo_p_value,
+                "pretrend_p_value_clustered": self.event_study.pretrend_p_value,
                 "pretrend_placebo_p_value": self.event_study.pretrend_placebo_p_value,
                 "log": self.log,
             },
@@ -568,8 +572,8 @@ class RegionalAnalysis:
                 "post_rmspe": float(self.synth.post_rmspe),
                 "pre_rmspe_floor": float(inference.loc[self.region, "pre_rmspe_floor"]),
                 "post_pre_ratio": float(inference.loc[self.region, "ratio"]),
+                # permutation p-value of the post/pre RMSPE ratio, pre-RMSPE floored at the CBS rounding
                 "p_value": float(self.placebo.p_value),
-                "p_value_floored": synth_p_value(inference, self.region),
                 "n_units": len(inference),
                 "n_exact_pre_fits": len(self.placebo.exact_fits),
                 "exact_pre_fit": self.region in self.placebo.exact_fits,

@@ -588,7 +588,7 @@ def _did_section(c: _Ctx) -> None:
             estimate=c.effect(d.estimate),
             unit=c.unit(),
             placebo_p=c.p(d.placebo_p_value),
-            clustered_p=c.p(d.p_value, 3),
+            clustered_p=c.p(d.p_value_clustered, 3),
             pretrend_placebo_p=c.p(e.pretrend_placebo_p_value),
             pretrend_p=c.p(e.pretrend_p_value, 3),
             fig=c.doc.ref("did-paths"),
@@ -766,8 +766,6 @@ def _synth_section(c: _Ctx) -> None:
     ]
     if sy["exact_pre_fit"]:
         bullets.append(c.said("synth.exact", region=c.name))
-    if abs(sy["p_value_floored"] - sy["p_value"]) > 1e-9:
-        bullets.append(c.said("synth.floored", p=c.p(sy["p_value_floored"], 3), year=a.treatment_year))
     s.bullets(bullets)
     weights = a.weights_table(0.01)
     weights["region_text"] = [
@@ -1007,7 +1005,7 @@ def _summary(c: _Ctx, s: Any) -> None:
             unit=c.unit(),
             placebo_p=c.p(a.did.placebo_p_value),
             n=len(a.donors),
-            clustered_p=c.p(a.did.p_value, 3),
+            clustered_p=c.p(a.did.p_value_clustered, 3),
             ref=doc.ref("did-statistics"),
             fig=doc.ref("event-study"),
         ),
