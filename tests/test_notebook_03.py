@@ -14,7 +14,6 @@ import pytest
 
 from ccresearch import paths
 from ccresearch.errors import ParameterError
-from ccresearch.report import plots
 from ccresearch.runner.results import RESULTS_MIME
 
 matplotlib.use("Agg")
@@ -60,7 +59,13 @@ def assert_sound(results: dict) -> None:
     assert_no_missing_numbers(results)
     ss = results["shift_share"]
     assert ss["national"] + ss["industry_mix"] + ss["regional"] == pytest.approx(ss["actual"], abs=1e-6)
-    assert set(results["did"]) >= {"estimate", "interval", "se_clustered", "p_value", "pretrend_p_value_clustered"}
+    assert set(results["did"]) >= {
+        "estimate",
+        "interval",
+        "se_clustered",
+        "p_value",
+        "pretrend_p_value_clustered",
+    }
     synth = results["synth"]
     assert set(synth) >= {"weights", "pre_rmspe", "post_pre_ratio", "p_value"}
     assert sum(synth["weights"].values()) == pytest.approx(1.0, abs=1e-6)
@@ -140,41 +145,57 @@ def test_run_for_utrecht_by_name_total_jobs_resolves_the_region(tmp_path):
     assert "Job growth in Utrecht after 2015" in _html_outputs(nb)
 
 
-# --- house style ------------------------------------------------------------------------------------
+# --- house style (moved from the old hand-written formatters and matplotlib captions to Babel and <figcaption>)
 
 
 def test_number_formats_in_english_and_dutch():
-    assert plots.fmt_int(1234567) == "1,234,567"
-    assert plots.fmt_int(1234567, language="nl") == "1.234.567"
-    assert plots.fmt_num(1234.5, 1, language="nl") == "1.234,5"
-    assert plots.fmt_num(-0.25, 2) == "-0.25"
-    assert plots.fmt_int(2500, sign=True) == "+2,500"
-    assert plots.fmt_eur(1_800_000) == "€1,800,000"
-    assert plots.fmt_eur(1_800_000, language="nl") == "€ 1.800.000"
-    assert plots.fmt_pct(0.999, 1, language="nl") == "99,9%"
-    assert plots.fmt_pct(float("nan")) == "-" and plots.fmt_int(None) == "-"
+    from ccresearch.report import numbers
+
+    assert numbers.fmt_int(1234567, "en") == "1,234,567"
+    assert numbers.fmt_int(1234567, "nl") == "1.234.567"
+    assert numbers.fmt_number(1234.5, "nl", 1) == "1.234,5"
+    assert numbers.fmt_number(-0.25, "en", 2).replace("\u2212", "-") == "-0.25"
+    assert numbers.fmt_int(2500, "en", sign=True) == "+2,500"
+    assert numbers.fmt_money(1_800_000, "en") == "€1,800,000"
+    assert numbers.fmt_money(1_800_000, "nl") == "€\u00a01.800.000"
+    assert numbers.fmt_percent(0.999, "nl", 1) == "99,9%"
+    assert numbers.fmt_percent(float("nan"), "en") == "–" and numbers.fmt_int(None, "en") == "–"
     with pytest.raises(ParameterError, match="language"):
-        plots.fmt_int(1, language="de")
+        numbers.fmt_int(1, "de")
 
 
 def test_caption_adds_numbered_caption_and_source_line():
-    import matplotlib.pyplot as plt
+    from ccresearch.report.document import Document
 
-    plots.use_house_style()
-    fig, axes = plots.figure(2, title="two panels")
-    assert len(axes) == 2
-    plots.caption(axes[0], 3, "Jobs by year.")
-    assert fig.get_supxlabel() == "Figure 3. Jobs by year.\nSource: CBS, tabel 83582NED"
-    plots.caption(fig, 4, "Banen.", source="Bron: CBS", language="nl")
-    assert fig.get_supxlabel() == "Figuur 4. Banen.\nBron: CBS"
-    plt.close(fig)
+    for language, label, source in (("en", "Figure 1.", "Source:"), ("nl", "Figuur 1.", "Bron:")):
+        doc = Document(language, "t")
+        doc.section("s", "S").add(
+            doc.figure(
+                "jobs",
+                lambda fig: fig.add_subplot().plot([1, 2]),
+                "Jobs by year.",
+                alt="a line",
+                source="CBS",
+            )
+        )
+        html = doc.html()
+        assert (
+            f'<span class="label">{label}</span> Jobs by year. <span class="source">{source} CBS</span>'
+            in html
+        )
 
 
 def test_table_caption_puts_number_above_and_source_below():
     import pandas as pd
 
-    styler = plots.table_caption(pd.DataFrame({"jobs": [1.0]}), 2, "Jobs.", display=False)
-    html = styler.to_html()
-    assert "Table 2. Jobs." in html and "Source: CBS, tabel 83582NED" in html
-    md = plots.table_caption("| a |\n|---|\n| 1 |", 5, "Markdown table.", source=None, display=False)
-    assert md.data.startswith("**Table 5. Markdown table.**") and "Source" not in md.data
+    from ccresearch.report.document import Column, Document
+
+    doc = Document("en", "t")
+    doc.section("s", "S").add(
+        doc.table(
+            "jobs", pd.DataFrame({"jobs": [1.0]}), [Column("jobs", "Jobs", kind="int")], "Jobs.", source="CBS"
+        )
+    )
+    html = doc.html()
+    caption, table = html.index("<figcaption>"), html.index("<table>")
+    assert caption < table and 'Table 1.</span> Jobs. <span class="source">Source: CBS' in html

@@ -378,7 +378,10 @@ def test_the_facade_call_loads_the_tables_and_gives_the_numbers_of_the_report():
     r = a.record()
     assert r["shift_share"]["actual"] == pytest.approx(2_500)
     assert r["did"]["estimate"] == pytest.approx(11.2215, abs=1e-3)
-    assert r["did"]["placebo_p_value"] == pytest.approx(0.45) and r["did"]["p_value"] == r["did"]["placebo_p_value"]
+    assert (
+        r["did"]["placebo_p_value"] == pytest.approx(0.45)
+        and r["did"]["p_value"] == r["did"]["placebo_p_value"]
+    )
     assert r["did"]["interval"]["low"] < r["did"]["estimate"] < r["did"]["interval"]["high"]
     # changed on purpose: the floored-ratio statistic (was 0.55, every exact fit tied at the top)
     assert r["synth"]["p_value"] == pytest.approx(0.40) and r["synth"]["n_exact_pre_fits"] == 22

@@ -217,8 +217,12 @@ def test_too_few_donors_or_pre_years_never_start_a_kernel() -> None:
     domains.check_cross({"start_year": 2013, "treatment_year": 2015, "end_year": 2016})
 
 
-def test_region_parameters_need_regional_jobs_data(processed_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("CCRESEARCH_PROCESSED", str(processed_dir))  # which regions have data: the built tables
+def test_region_parameters_need_regional_jobs_data(
+    processed_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(
+        "CCRESEARCH_PROCESSED", str(processed_dir)
+    )  # which regions have data: the built tables
     assert domains.check_value("region", "Zuid-Limburg") == "CR39"
     with pytest.raises(ParameterError, match="no regional jobs data for GM0935"):
         domains.check_value("region", "Maastricht")
