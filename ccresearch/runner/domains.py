@@ -28,7 +28,6 @@ REGION_NAMES = frozenset({"region", "treated"})
 REGION_LIST_NAMES = frozenset({"donors"})
 DATA_YEAR_NAMES = frozenset({"start_year", "end_year", "treatment_year"})
 SHARE_NAMES = frozenset({"deadweight", "displacement", "substitution"})
-LANGUAGES = ("en", "nl")
 FIRST_PLAUSIBLE_YEAR = 1990
 MIN_DONORS = 2  # comparison regions: a DiD with clustered errors and placebo ranks needs several
 MIN_PRE_YEARS = 2  # years before the treatment year: the pre-trend test needs two
@@ -325,6 +324,8 @@ def check_value(
             )
         return value
     if name == "language" and isinstance(value, str):
+        from ccresearch.report.language import LANGUAGES  # the one list of report languages
+
         if value not in LANGUAGES:
             raise ParameterError(
                 "unsupported language", file=where, field=name, value=value, expected=" or ".join(LANGUAGES)

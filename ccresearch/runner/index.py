@@ -23,9 +23,9 @@ from urllib.parse import quote
 
 from ccresearch import paths
 from ccresearch.atomic import write_text
+from ccresearch.report.language import LANGUAGES
 from ccresearch.runner.execute import FAILED_DIR
 
-LANGUAGES = ("nl", "en")
 PAGE = {"nl": "index.html", "en": "index.en.html"}
 SWEEPS_DIR = "_sweeps"
 
