@@ -208,3 +208,16 @@ def test_a_report_prints_to_pdf_with_its_title_and_a_caption(reports: Path) -> N
     label = "Figuur 1." if meta["language"] == "nl" else "Figure 1."
     assert label in text
     assert " / " in text  # page numbers from the print stylesheet
+
+
+def test_reports_are_light_without_their_images(reports: Path) -> None:
+    import re
+
+    heavy = {}
+    for path in sorted(reports.glob("*/*/report.html")):
+        html = path.read_text(encoding="utf-8")
+        assert "jp-" not in html, path  # no JupyterLab stylesheet
+        size = len(re.sub(r"data:image/[a-z+]+;base64,[A-Za-z0-9+/=]+", "", html).encode())
+        if size > 150_000:
+            heavy[path.relative_to(reports).as_posix()] = size
+    assert heavy == {}
