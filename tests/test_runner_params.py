@@ -194,7 +194,7 @@ def test_share_language_and_since_year_domains() -> None:
     assert domains.check_value("retention_share", 0.4) == 0.4
     with pytest.raises(ParameterError, match="0 to 1"):
         domains.check_value("retention_share", -0.1)
-    with pytest.raises(ParameterError, match="en or nl"):
+    with pytest.raises(ParameterError, match="nl or en"):
         domains.check_value("language", "de")
     with pytest.raises(ParameterError, match="1990"):
         domains.check_value("since_year", 1980)

@@ -207,7 +207,7 @@ class Table:
             cells = []
             for col in self.columns:
                 tag = "th" if col.row_header else "td"
-                attrs = ' scope="row"' if col.row_header else ""
+                attrs = ""  # a <th> that starts a body row heads that row (HTML's own rule; no scope needed)
                 if col.numeric:
                     attrs += ' class="num"'
                 cells.append(
@@ -231,10 +231,11 @@ class Table:
             href=f"tables/{doc.anchor(self.key)}.csv", text=w("table.csv")
         )
         return Markup(
-            '<figure id="{anchor}" class="table"><figcaption><span class="label">{label}</span> {caption}'
-            "{source}{csv}</figcaption>"
-            '<div class="table-scroll" role="region" aria-labelledby="{anchor}-c" tabindex="0">'
-            '<table><caption id="{anchor}-c" class="visually-hidden">{label} {caption}</caption>'
+            '<figure id="{anchor}" class="table"><figcaption id="{anchor}-c"><span class="label">{label}</span> '
+            "{caption}{source}{csv}</figcaption>"
+            # the page's script gives the region a tab stop only when it scrolls (no needless tab stops)
+            '<div class="table-scroll" role="region" aria-labelledby="{anchor}-c">'
+            '<table aria-labelledby="{anchor}-c">'
             "<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>{notes}</figure>"
         ).format(
             anchor=doc.anchor(self.key),

@@ -82,6 +82,14 @@ SCRIPT = (
 )
 
 
+def _minified(css: str) -> str:
+    """The stylesheet without the whitespace a browser does not need (a report carries it on every page)."""
+    import re
+
+    css = re.sub(r"\s+", " ", css)
+    return re.sub(r"\s*([{};,>])\s*", r"\1", css).strip()
+
+
 def _code(value: Any) -> Markup:
     return Markup("<code>{}</code>").format(
         value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
