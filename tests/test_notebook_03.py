@@ -133,7 +133,7 @@ def test_default_run_zuid_limburg_n_records_shift_share_did_and_synth(tmp_path):
     # captions are in the figures (figcaption), not in markdown: the old test checked "Figure 4." was not in
     # markdown outputs; now the notebook has no markdown outputs at all
     assert not [o for c in nb.cells for o in c.get("outputs", []) if "text/markdown" in o.get("data", {})]
-    assert html.count("<figcaption>") >= 6
+    assert html.count("<figcaption") >= 6
 
 
 @pytest.mark.slow
@@ -197,5 +197,5 @@ def test_table_caption_puts_number_above_and_source_below():
         )
     )
     html = doc.html()
-    caption, table = html.index("<figcaption>"), html.index("<table>")
+    caption, table = html.index("<figcaption"), html.index("<table")
     assert caption < table and 'Table 1.</span> Jobs. <span class="source">Source: CBS' in html
