@@ -84,13 +84,6 @@ class AtlasResult:
         return self.regions.head(40).to_html(index=False, float_format=lambda x: f"{x:,.3f}")
 
 
-def _placebo_interval(estimate: float, placebos: np.ndarray, level: float) -> tuple[float, float]:
-    """Conley & Taber (2011): the treated estimate minus the spread of placebo estimates (their quantiles)."""
-    alpha = 1.0 - level
-    lo, hi = np.quantile(placebos, [alpha / 2, 1 - alpha / 2])
-    return float(estimate - hi), float(estimate - lo)
-
-
 def atlas(
     jobs: pd.DataFrame | None = None,
     *,
@@ -144,9 +137,9 @@ def atlas(
     precision = regional.rounding_floor(window.loc[base_year], "index", codes)
     rows = []
     for code in codes:
-        did = difference_in_differences(index, code, treatment_year, log=False, outcome="index")
-        placebos = did.placebo_estimates.to_numpy() if did.placebo_estimates is not None else np.array([])
-        low, high = _placebo_interval(did.estimate, placebos, LEVEL) if placebos.size else (np.nan, np.nan)
+        # Conley & Taber's interval from the placebo estimates (the method computes it)
+        did = difference_in_differences(index, code, treatment_year, log=False, outcome="index", level=LEVEL)
+        low, high = did.interval_low, did.interval_high
         gap = p_synth = np.nan
         if synth:
             test = placebo_test(index, treated=code, treatment_year=treatment_year, precision=precision)
