@@ -40,7 +40,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from ccresearch.analysis.methods.shiftshare import region_sector_table  # the method owns its table
+from ccresearch.analysis.methods.shiftshare import level_rows, region_sector_table  # the method owns them
 from ccresearch.errors import InputError, ParameterError
 
 REQUIRED_COLUMNS = ("region_code", "region_level", "sector", "year", "jobs")
@@ -90,17 +90,10 @@ def _check_columns(jobs: pd.DataFrame, columns: Iterable[str] = REQUIRED_COLUMNS
 
 def _select(jobs: pd.DataFrame, *, level: str, sector: str | None = None) -> pd.DataFrame:
     _check_columns(jobs)
-    rows = jobs[jobs["region_level"] == level]
-    if rows.empty:
-        raise ParameterError(
-            "no rows at this region level",
-            field="level",
-            value=level,
-            expected=f"one of {sorted(jobs['region_level'].dropna().unique())}",
-        )
+    rows = level_rows(jobs, level)  # the level's rows, checked (one figure per region, sector and year)
     if sector is not None:
-        rows = rows[rows["sector"] == sector]
-        if rows.empty:
+        chosen = rows[rows["sector"] == sector]
+        if chosen.empty:
             available = sorted(jobs.loc[jobs["region_level"] == level, "sector"].dropna().unique())
             raise ParameterError(
                 f"no rows for this sector at level {level!r}",
@@ -108,17 +101,7 @@ def _select(jobs: pd.DataFrame, *, level: str, sector: str | None = None) -> pd.
                 value=sector,
                 expected=f"one of {available}",
             )
-    rows = rows.dropna(subset=["jobs"])
-    dup = rows.duplicated(["region_code", "sector", "year"], keep=False)
-    if dup.any():
-        first = rows[dup].iloc[0]
-        raise InputError(
-            "more than one jobs figure for one region, sector and year",
-            row=int(rows[dup].index[0]) if isinstance(rows.index, pd.RangeIndex) else None,
-            field="jobs",
-            value=(first["region_code"], first["sector"], int(first["year"])),
-            expected="one row per region_code, sector and year",
-        )
+        rows = chosen
     return rows
 
 

@@ -110,17 +110,11 @@ def _is_section(sector: Any) -> bool:
 _LOADER_COLUMNS = ("region_code", "region_level", "sector", "year", "jobs")
 
 
-def region_sector_table(jobs: pd.DataFrame, level: str = "corop") -> pd.DataFrame:
-    """Long table region x sector x year for shift-share: columns ``region_code, sector, year, jobs``.
+def level_rows(jobs: pd.DataFrame, level: str = "corop") -> pd.DataFrame:
+    """The rows of the loaders' jobs table at one region ``level``, with a value, one per region, sector and year.
 
-    Input: the loaders' regional jobs table (``ccresearch.load_regional_jobs()``; columns ``region_code,
-    region_level, sector, year, jobs``, and ``region_name`` if present, which is carried along). The sectors
-    are the single-letter SBI sections present for every region and year at ``level``, plus ``rest`` =
-    total - sum(sections) when ``total`` is available and the difference is not zero everywhere. With only
-    ``total`` and ``N`` this gives ``N`` and ``rest``; with the full CBS table it gives the sections A-U (and a
-    small ``rest`` from rounding). Only years in which every region has every sector are kept, so the
-    national reference (sum over the regions) covers the same units in every year. Rows of other levels
-    (e.g. CR99, ``unclassified``; country rows) are left out.
+    Raises InputError for missing columns or a region, sector and year given twice, ParameterError for a level
+    the table does not have.
     """
     missing = [c for c in _LOADER_COLUMNS if c not in jobs.columns]
     if missing:
@@ -149,6 +143,22 @@ def region_sector_table(jobs: pd.DataFrame, level: str = "corop") -> pd.DataFram
             value=(first["region_code"], first["sector"], int(first["year"])),
             expected="one row per region_code, sector and year",
         )
+    return rows
+
+
+def region_sector_table(jobs: pd.DataFrame, level: str = "corop") -> pd.DataFrame:
+    """Long table region x sector x year for shift-share: columns ``region_code, sector, year, jobs``.
+
+    Input: the loaders' regional jobs table (``ccresearch.load_regional_jobs()``; columns ``region_code,
+    region_level, sector, year, jobs``, and ``region_name`` if present, which is carried along). The sectors
+    are the single-letter SBI sections present for every region and year at ``level``, plus ``rest`` =
+    total - sum(sections) when ``total`` is available and the difference is not zero everywhere. With only
+    ``total`` and ``N`` this gives ``N`` and ``rest``; with the full CBS table it gives the sections A-U (and a
+    small ``rest`` from rounding). Only years in which every region has every sector are kept, so the
+    national reference (sum over the regions) covers the same units in every year. Rows of other levels
+    (e.g. CR99, ``unclassified``; country rows) are left out.
+    """
+    rows = level_rows(jobs, level)
     names = None
     if "region_name" in rows.columns:
         names = rows.dropna(subset=["region_name"]).groupby("region_code")["region_name"].first()
