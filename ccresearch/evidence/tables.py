@@ -190,6 +190,36 @@ def _iso_date(text: str, *, file: Path, row: int, field: str) -> tuple[dt.date, 
         ) from exc
 
 
+def _check_source(rec: dict[str, str], known: bool, where: dict[str, Any]) -> None:
+    """An InputError naming the row when its ``source_id`` is not in sources.csv."""
+    if not known:
+        raise InputError(
+            "unknown source",
+            **where,
+            field="source_id",
+            value=rec["source_id"],
+            expected="an id in sources.csv",
+            mend="add the source to sources.csv or correct the id",
+        )
+
+
+def _mapped_entity(
+    rec: dict[str, str], entities: dict[str, Mapping], where: dict[str, Any], *, mend: str
+) -> Any:
+    """The canonical entity of the row's ``entity`` name; an InputError naming the row when it has no mapping."""
+    hit = _map_entity(rec["entity"], entities)
+    if hit is None:
+        raise InputError(
+            "name without a mapping",
+            **where,
+            field="entity",
+            value=rec["entity"],
+            expected="a row in data/raw/mappings/{organisations,programmes,sectors}.csv",
+            mend=mend,
+        )
+    return hit
+
+
 def load_sources(raw: Path) -> pd.DataFrame:
     """The sources table, validated: unique ids, known kinds and languages, dates as written."""
     path = raw / "sources.csv"
@@ -739,25 +769,10 @@ def load_events(
                 "data/raw/event_kinds.csv",
             )
         source = source_of.get(rec["source_id"])
-        if source is None:
-            raise InputError(
-                "unknown source",
-                **where,
-                field="source_id",
-                value=rec["source_id"],
-                expected="an id in sources.csv",
-                mend="add the source to sources.csv or correct the id",
-            )
-        hit = _map_entity(rec["entity"], entities)
-        if hit is None:
-            raise InputError(
-                "name without a mapping",
-                **where,
-                field="entity",
-                value=rec["entity"],
-                expected="a row in data/raw/mappings/{organisations,programmes,sectors}.csv",
-                mend="add the name as written to the mapping file named above",
-            )
+        _check_source(rec, source is not None, where)
+        hit = _mapped_entity(
+            rec, entities, where, mend="add the name as written to the mapping file named above"
+        )
         region_code = None
         if rec["region"]:
             region_code = _map_region(rec["region"], regions_map, known)
@@ -867,25 +882,10 @@ def load_persons(raw: Path, sources: pd.DataFrame, entities: dict[str, Mapping])
         _require(rec["person_id"], **where, field="person_id", expected="a unique id")
         _require(rec["role"], **where, field="role", expected="the person's role as the source gives it")
         _require(rec["name_as_written"], **where, field="name_as_written", expected="the name as written")
-        if rec["source_id"] not in source_ids:
-            raise InputError(
-                "unknown source",
-                **where,
-                field="source_id",
-                value=rec["source_id"],
-                expected="an id in sources.csv",
-                mend="add the source to sources.csv or correct the id",
-            )
-        hit = _map_entity(rec["entity"], entities)
-        if hit is None:
-            raise InputError(
-                "name without a mapping",
-                **where,
-                field="entity",
-                value=rec["entity"],
-                expected="a row in data/raw/mappings/{organisations,programmes,sectors}.csv",
-                mend="add the name to the mapping, or use a name already mapped",
-            )
+        _check_source(rec, rec["source_id"] in source_ids, where)
+        hit = _mapped_entity(
+            rec, entities, where, mend="add the name to the mapping, or use a name already mapped"
+        )
         records.append(
             {
                 "person_id": rec["person_id"],
