@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 
 from ccresearch.analysis.methods.shiftshare import level_rows, region_sector_table  # the method owns them
+from ccresearch.analysis.sensitivity import effect_interval_jobs
 from ccresearch.errors import InputError, ParameterError
 
 REQUIRED_COLUMNS = ("region_code", "region_level", "sector", "year", "jobs")
@@ -389,6 +390,7 @@ class RegionalAnalysis:
     placebo: Any = None
     synth_inference: pd.DataFrame | None = None  # unit -> pre/post RMSPE, floor, ratio (see synth_ratios)
     event_placebos: pd.DataFrame | None = None  # year x unit: event-study coefficient of each unit
+    sensitivity: Any = None  # intervals, robustness, specification curve (ccresearch.analysis.sensitivity)
     level: str = "corop"
     unit_names: dict[str, str] = field(default_factory=dict)
     precision_jobs: float = 100.0  # CBS rounds each cell to 100 jobs
@@ -560,7 +562,29 @@ class RegionalAnalysis:
                 "n_units": len(inference),
                 "n_exact_pre_fits": len(self.placebo.exact_fits),
                 "exact_pre_fit": self.region in self.placebo.exact_fits,
+                "estimate": self.synth_post_gap(),
             }
+        sens = self.sensitivity
+        if sens is not None:
+            conformal = sens.conformal.to_dict()
+            # conformal inference (Chernozhukov, Wuthrich & Zhu 2021), by test inversion; None = unbounded
+            out["synth"]["interval"] = conformal["interval"]
+            out["synth"]["level"] = conformal["level"]
+            out["synth"]["interval_by_year"] = conformal["by_year"]
+            out["synth"]["interval_method"] = "conformal (Chernozhukov, Wuthrich & Zhu 2021)"
+            sd = sens.sdid
+            out["sdid"] = {
+                "estimate": sd.estimate,
+                "interval": {"low": sd.interval_low, "high": sd.interval_high},
+                "level": sd.level,
+                "p_value": sd.p_value,
+            }
+            out["robustness"] = sens.to_dict()
+            effects = {}
+            for method in ("did", "synth", "sdid"):
+                est, low, high = effect_interval_jobs(sens, method)
+                effects[method] = {"estimate": est, "interval": {"low": low, "high": high}}
+            out["effects_jobs"] = effects  # average effect per year from the treatment year, in jobs
         return out
 
     def to_dict(self) -> dict[str, Any]:
@@ -592,6 +616,9 @@ class RegionalAnalysis:
         if "synth" in s:
             out["synth"] = s["synth"]
             headline["synth_placebo_p_value"] = s["synth"]["p_value"]
+        for key in ("sdid", "robustness", "effects_jobs"):
+            if key in s:
+                out[key] = s[key]
         out["headline"] = headline
         return _json_safe(out)
 
@@ -687,6 +714,7 @@ def analyse_region(
     outcome: Literal["jobs", "index"] = "index",
     level: str = "corop",
     synth: bool = True,
+    robustness: bool = True,
     *,
     jobs: pd.DataFrame | None = None,
     facts: pd.DataFrame | None = None,
@@ -700,7 +728,8 @@ def analyse_region(
     CBS periods) are loaded when not given. The base year (index = 100, shift-share start, event-study
     reference) is ``treatment_year - 1``; the shift-share runs from the base year to ``end_year``.
     ``donors=None`` uses every other region at ``level``. DiD and event study model log jobs when
-    ``outcome="jobs"`` and the index otherwise.
+    ``outcome="jobs"`` and the index otherwise. ``robustness`` (with ``synth``) adds the intervals, robustness
+    checks and the specification curve of :func:`ccresearch.analysis.sensitivity.sensitivity`.
     """
     from ccresearch.analysis.methods.did import difference_in_differences, event_study
     from ccresearch.analysis.methods.shiftshare import shift_share
@@ -829,6 +858,10 @@ def analyse_region(
         sources=used.reset_index(drop=True),
         caveats=caveat_ids,
     )
+    if synth and robustness:
+        from ccresearch.analysis.sensitivity import sensitivity
+
+        result.sensitivity = sensitivity(result)
     result.targets = target_check(result, stated)
     result.later = later_claims(result, stated)
     return result

@@ -16,6 +16,7 @@ import pandas as pd
 from markupsafe import Markup, escape
 
 from ccresearch.analysis.regional import TOTAL_SECTOR, RegionalAnalysis
+from ccresearch.analysis.sensitivity import effect_interval_jobs
 from ccresearch.report import numbers as num
 from ccresearch.report.citations import glossary_section, sources_section
 from ccresearch.report.document import Column, Document
@@ -28,6 +29,9 @@ LITERATURE = (
     "abadie-gardeazabal-2003",
     "abadie-diamond-hainmueller-2010",
     "conley-taber-2011",
+    "chernozhukov-wuthrich-zhu-2021",
+    "arkhangelsky-2021",
+    "simonsohn-simmons-nelson-2020",
     "mackinnon-webb-2018",
 )
 GLOSSARY = (
@@ -42,6 +46,9 @@ GLOSSARY = (
     "rmspe",
     "placebo",
     "interval",
+    "conformal",
+    "specification_curve",
+    "mde",
 )
 
 __all__ = ["report"]
@@ -73,6 +80,24 @@ class _Ctx:
     def effect(self, x: Any, sign: bool = True) -> str:
         """An effect in outcome units: log points with 3 decimals, index points with 1."""
         return self.n(x, 3 if self.a.log else 1, sign=sign)
+
+    def between(self, low: Any, high: Any) -> Markup:
+        """An interval of jobs in words: 'between A and B jobs', or its open forms when an end is unbounded."""
+        lo_ok = low is not None and np.isfinite(float(low))
+        hi_ok = high is not None and np.isfinite(float(high))
+        if lo_ok and hi_ok:
+            return self.said("interval.both", low=self.jobs(low, sign=True), high=self.jobs(high, sign=True))
+        if hi_ok:
+            return self.said("interval.no_low", high=self.jobs(high, sign=True))
+        if lo_ok:
+            return self.said("interval.no_high", low=self.jobs(low, sign=True))
+        return self.said("interval.none")
+
+    def end(self, x: Any, sign: bool = True) -> str:
+        """One end of an interval in jobs, or a dash-free word when it is unbounded."""
+        if x is None or not np.isfinite(float(x)):
+            return self.txt("interval.open_end")
+        return self.jobs(x, sign=sign)
 
     def year(self, y: int) -> str:
         """A year, with ``*`` when CBS's figure for it is provisional."""
@@ -784,6 +809,291 @@ def _synth_section(c: _Ctx) -> None:
             source=c.source("83582NED"),
         )
     )
+    if a.sensitivity is not None:
+        _synth_intervals(c, s)
+
+
+def _synth_intervals(c: _Ctx, s: Any) -> None:
+    """Conformal intervals (average and per year) and the range over equally good weightings."""
+    a, sens = c.a, c.a.sensitivity
+    unit = c.outcome_unit()
+    level = c.pct(sens.level, 0)
+    conf = sens.conformal
+    n_pre = a.treatment_year - a.start_year
+    by_year = sens.conformal_by_year()
+    bounded = np.isfinite(by_year["low_jobs"]) | np.isfinite(by_year["high_jobs"])
+    bullets = [
+        c.said(
+            "synth.conformal",
+            level=level,
+            year=a.treatment_year,
+            estimate=c.jobs(sens.jobs(conf.estimate), sign=True),
+            between=c.between(sens.jobs(conf.interval_low), sens.jobs(conf.interval_high)),
+        )
+    ]
+    if not bounded.any():
+        bullets.append(
+            c.said("synth.conformal_years_open", level=level, n_pre=n_pre, smallest=c.p(1 / (n_pre + 1), 3))
+        )
+    g = sens.gap_range
+    if g.unique:
+        bullets.append(c.said("synth.gap_unique", year=a.treatment_year))
+    else:
+        bullets.append(
+            c.said(
+                "synth.gap_range",
+                year=a.treatment_year,
+                low=c.n(g.low, 1, sign=True),
+                high=c.n(g.high, 1, sign=True),
+                unit=unit,
+                low_jobs=c.jobs(sens.jobs(g.low), sign=True),
+                high_jobs=c.jobs(sens.jobs(g.high), sign=True),
+                gap=c.n(g.estimate, 1, sign=True),
+            )
+        )
+    s.bullets(bullets)
+    table = by_year.assign(
+        year_text=[c.year(y) for y in by_year["year"]],
+        gap_text=pd.Series([escape(c.jobs(v, sign=True)) for v in by_year["estimate_jobs"]], dtype=object),
+        low_text=pd.Series([escape(c.end(v)) for v in by_year["low_jobs"]], dtype=object),
+        high_text=pd.Series([escape(c.end(v)) for v in by_year["high_jobs"]], dtype=object),
+    )
+    columns = [
+        Column("year_text", c.txt("table.year"), row_header=True),
+        Column("gap_text", c.txt("synth.col.gap"), kind="number"),
+        Column("low_text", c.txt("synth.col.low", level=level), kind="number"),
+        Column("high_text", c.txt("synth.col.high", level=level), kind="number"),
+    ]
+    s.add(
+        c.doc.table(
+            "synth-conformal",
+            table,
+            columns,
+            c.said("synth.conformal_caption", region=c.name, level=level),
+            source=c.source("83582NED"),
+            notes=[c.said("synth.conformal_note")],
+        )
+    )
+
+
+_METHOD_COLOURS = {"did": 0, "synth": 1, "sdid": 2}
+
+
+def _draw_spec_curve(c: _Ctx) -> Callable[[Any], None]:
+    specs = c.a.sensitivity.specifications.sort_values("estimate_jobs").reset_index(drop=True)
+    target = _promised_change(c)
+
+    def draw(fig: Any) -> None:
+        ax = one_axis(fig)
+        ends = pd.concat([specs["low_jobs"], specs["high_jobs"]]).to_numpy(dtype=float)
+        ends = ends[np.isfinite(ends)]
+        points = [*specs["estimate_jobs"], 0.0, *([target] if target is not None else [])]
+        # the axis shows the estimates and most interval ends; ends beyond it are drawn to the edge with a mark
+        lo = min(min(points), float(np.percentile(ends, 10)) if len(ends) else min(points))
+        hi = max(max(points), float(np.percentile(ends, 90)) if len(ends) else max(points))
+        span = (hi - lo) or 1.0
+        bottom, top = lo - 0.08 * span, hi + 0.08 * span
+        if target is not None:
+            ax.axhline(target, color=MUTED, lw=1.2, ls=":", label=c.txt("robust.target_line"))
+        x = np.arange(1, len(specs) + 1)
+        for method, index in _METHOD_COLOURS.items():
+            rows = specs[specs["method"] == method]
+            if rows.empty:
+                continue
+            xs = x[rows.index]
+            low = rows["low_jobs"].clip(lower=bottom).fillna(rows["estimate_jobs"])
+            high = rows["high_jobs"].clip(upper=top).fillna(rows["estimate_jobs"])
+            ax.vlines(xs, low, high, color=colour(index), lw=1.4, alpha=0.7)
+            cut_low = rows["low_jobs"] < bottom
+            cut_high = rows["high_jobs"] > top
+            ax.plot(x[rows.index[cut_low]], [bottom] * int(cut_low.sum()), "v", color=colour(index), ms=5)
+            ax.plot(x[rows.index[cut_high]], [top] * int(cut_high.sum()), "^", color=colour(index), ms=5)
+            ax.plot(
+                xs,
+                rows["estimate_jobs"],
+                "o",
+                color=colour(index),
+                ms=4,
+                label=c.txt(f"robust.method.{method}"),
+            )
+            base = rows[rows["baseline"]]
+            ax.plot(x[base.index], base["estimate_jobs"], "o", color=HIGHLIGHT, ms=8, mfc="none", mew=1.6)
+        ax.axhline(0, color="0.2", lw=0.8)
+        ax.set_ylim(bottom, top)
+        ax.set_xlim(0, len(specs) + 1)
+        ax.set_xlabel(c.txt("robust.xlabel"))
+        ax.set_ylabel(c.txt("robust.ylabel"))
+        ax.yaxis.set_major_formatter(num.tick_formatter(c.lang))
+        _legend(fig, ax)
+
+    return draw
+
+
+def _promised_change(c: _Ctx) -> float | None:
+    if c.a.targets.empty:
+        return None
+    return float(c.a.targets.sort_values("target_year").iloc[-1]["promised_change"])
+
+
+def _robustness_section(c: _Ctx) -> None:
+    a, doc = c.a, c.doc
+    sens = a.sensitivity
+    if sens is None:
+        return
+    s = doc.section("robustness", c.said("robust.title"))
+    specs = sens.specifications
+    level = c.pct(sens.level, 0)
+    starts = sorted(specs["start_year"].unique())
+    _later_paragraph(
+        s,
+        lambda: c.said(
+            "robust.intro",
+            n=len(specs),
+            first=int(starts[0]),
+            last=int(starts[-1]),
+            level=level,
+            fig=doc.ref("spec-curve"),
+        ),
+    )
+    low, high = sens.spec_range()
+    with_interval = specs.dropna(subset=["low_jobs", "high_jobs"])
+    excluding = int(((with_interval["low_jobs"] > 0) | (with_interval["high_jobs"] < 0)).sum())
+    positive = int((specs["estimate_jobs"] > 0).sum())
+    alt = c.txt(
+        "robust.alt",
+        n=len(specs),
+        low=c.jobs(low, sign=True),
+        high=c.jobs(high, sign=True),
+        positive=positive,
+        excluding=excluding,
+        n_interval=len(with_interval),
+    )
+    s.add(
+        doc.figure(
+            "spec-curve",
+            _draw_spec_curve(c),
+            c.said("robust.caption", region=c.name, n=len(specs), level=level),
+            alt,
+            source=c.source("83582NED"),
+            height=4.2,
+            narrow_height=5.0,
+        )
+    )
+    bullets = [
+        c.said(
+            "robust.range",
+            n=len(specs),
+            low=c.jobs(low, sign=True),
+            high=c.jobs(high, sign=True),
+            positive=positive,
+            excluding=excluding,
+            n_interval=len(with_interval),
+            level=level,
+        )
+    ]
+    loo = sens.leave_one_out
+    if len(loo.table):
+        dropped = loo.table["mean_post_gap"]
+        worst = str(dropped.sub(loo.full.mean_post_gap).abs().idxmax())
+        bullets.append(
+            c.said(
+                "robust.loo",
+                n=len(loo.table),
+                low=c.jobs(sens.jobs(loo.gap_range[0]), sign=True),
+                high=c.jobs(sens.jobs(loo.gap_range[1]), sign=True),
+                donor=a.name(worst),
+                moved=c.jobs(sens.jobs(float(dropped[worst])), sign=True),
+            )
+        )
+    if sens.in_time is not None:
+        gaps = sens.in_time.gaps
+        fake = sens.fake_year
+        gap = float(gaps.loc[gaps.index >= fake, a.region].mean())
+        bullets.append(
+            c.said(
+                "robust.in_time",
+                fake=fake,
+                year=a.treatment_year,
+                gap=c.jobs(sens.jobs(gap), sign=True),
+                p=c.p(sens.in_time.p_value),
+            )
+        )
+    else:
+        bullets.append(c.said("robust.in_time_short"))
+    sd = sens.sdid
+    bullets.append(
+        c.said(
+            "robust.sdid",
+            estimate=c.jobs(sens.jobs(sd.estimate), sign=True),
+            between=c.between(sens.jobs(sd.interval_low), sens.jobs(sd.interval_high)),
+            level=level,
+            p=c.p(sd.p_value),
+        )
+    )
+    bullets.append(_mde_words(c))
+    s.bullets(bullets)
+
+    def cell(v: float) -> Markup:
+        return escape(c.txt("robust.no_interval") if pd.isna(v) else c.end(v))
+
+    def markup(values: list[Markup]) -> pd.Series:
+        return pd.Series(values, index=specs.index, dtype=object)
+
+    table = specs.assign(
+        method_text=[c.txt(f"robust.method.{m}") for m in specs["method"]],
+        outcome_text=[c.txt(f"robust.outcome.{o}") for o in specs["outcome"]],
+        start_text=[str(int(y)) for y in specs["start_year"]],
+        variant_text=[_variant_words(c, r) for _, r in specs.iterrows()],
+        estimate_text=markup([escape(c.jobs(v, sign=True)) for v in specs["estimate_jobs"]]),
+        low_text=markup([cell(v) for v in specs["low_jobs"]]),
+        high_text=markup([cell(v) for v in specs["high_jobs"]]),
+    )
+    columns = [
+        Column("method_text", c.txt("robust.col.method"), row_header=True),
+        Column("outcome_text", c.txt("robust.col.outcome")),
+        Column("start_text", c.txt("robust.col.start")),
+        Column("variant_text", c.txt("robust.col.variant")),
+        Column("estimate_text", c.txt("robust.col.estimate"), kind="number"),
+        Column("low_text", c.txt("synth.col.low", level=level), kind="number"),
+        Column("high_text", c.txt("synth.col.high", level=level), kind="number"),
+    ]
+    s.add(
+        doc.table(
+            "spec-table",
+            table,
+            columns,
+            c.said("robust.table_caption", region=c.name, level=level),
+            source=c.source("83582NED"),
+        )
+    )
+
+
+def _variant_words(c: _Ctx, row: pd.Series) -> str:
+    variant = str(row["variant"])
+    if variant.startswith("without:"):
+        return c.txt("robust.variant.without", region=c.a.name(variant.split(":", 1)[1]))
+    if variant == "baseline":
+        return c.txt("robust.variant.baseline")
+    other_start = int(row["start_year"]) != c.a.start_year
+    other_outcome = row["outcome"] != c.a.outcome
+    key = "both" if other_start and other_outcome else "start" if other_start else "outcome"
+    return c.txt(f"robust.variant.{key}")
+
+
+def _mde_words(c: _Ctx) -> Markup:
+    sens = c.a.sensitivity
+    m = sens.mde.get("synth") or sens.mde.get("did")
+    promised = _promised_change(c)
+    values = {
+        "level": c.pct(sens.level, 0),
+        "jobs": c.jobs(m["jobs"]),
+        "index": c.n(m["index"], 1),
+        "region": c.name,
+        "ref": c.doc.ref("placebo-gaps"),
+    }
+    if promised is None:
+        return c.said("robust.mde", **values)
+    return c.said("robust.mde_target", **values, promised=num.fmt_int(promised, c.lang, sign=True))
 
 
 def _entity_words(c: _Ctx, entity: str, fallback: Any) -> str:
@@ -998,32 +1308,22 @@ def _summary(c: _Ctx, s: Any) -> None:
             regional=c.jobs(ss["regional"], sign=True),
             ref=doc.ref("shift-share-bars"),
         ),
-        c.said(
-            "summary.did",
-            year=a.treatment_year,
-            estimate=c.effect(a.did.estimate),
-            unit=c.unit(),
-            placebo_p=c.p(a.did.placebo_p_value),
-            n=len(a.donors),
-            clustered_p=c.p(a.did.p_value_clustered, 3),
-            ref=doc.ref("did-statistics"),
-            fig=doc.ref("event-study"),
-        ),
+        _summary_did(c),
     ]
     synth_p = None
     if a.synth is not None:
         sy = a.summary()["synth"]
         synth_p = sy["p_value"]
+        items.append(_summary_synth(c, sy))
+    if a.sensitivity is not None:
+        low, high = a.sensitivity.spec_range()
         items.append(
             c.said(
-                "summary.synth",
-                year=a.treatment_year,
-                gap=c.n(a.synth_post_gap(), 1, sign=True),
-                unit=c.outcome_unit(),
-                p=c.p(sy["p_value"]),
-                n=sy["n_units"],
-                exact=sy["n_exact_pre_fits"],
-                ref=doc.ref("placebo-gaps"),
+                "summary.robust",
+                n=len(a.sensitivity.specifications),
+                low=c.jobs(low, sign=True),
+                high=c.jobs(high, sign=True),
+                ref=doc.ref("spec-curve"),
             )
         )
     if not a.targets.empty:
@@ -1044,6 +1344,8 @@ def _summary(c: _Ctx, s: Any) -> None:
                 ref=doc.ref("target-check"),
             )
         )
+    if a.sensitivity is not None:
+        items.append(_mde_words(c))
     quiet = (a.did.placebo_p_value or 1) > 0.1 and (synth_p is None or synth_p > 0.1)
     items.append(c.said("summary.reading_quiet" if quiet else "summary.reading_stands_out", region=c.name))
     s.bullets(items)
@@ -1051,6 +1353,56 @@ def _summary(c: _Ctx, s: Any) -> None:
     doc.add_headline("did_placebo_p_value", c.txt("headline.did_p"), c.p(a.did.placebo_p_value))
     if synth_p is not None:
         doc.add_headline("synth_placebo_p_value", c.txt("headline.synth_p"), c.p(synth_p))
+
+
+def _summary_did(c: _Ctx) -> Markup:
+    a = c.a
+    values = {
+        "year": a.treatment_year,
+        "n": len(a.donors),
+        "placebo_p": c.p(a.did.placebo_p_value),
+        "ref": c.doc.ref("did-statistics"),
+        "fig": c.doc.ref("event-study"),
+    }
+    if a.sensitivity is None:
+        return c.said(
+            "summary.did",
+            estimate=c.effect(a.did.estimate),
+            unit=c.unit(),
+            clustered_p=c.p(a.did.p_value_clustered, 3),
+            **values,
+        )
+    est, low, high = effect_interval_jobs(a.sensitivity, "did")
+    return c.said(
+        "summary.did_interval",
+        estimate=c.jobs(est, sign=True),
+        between=c.between(low, high),
+        level=c.pct(a.sensitivity.level, 0),
+        **values,
+    )
+
+
+def _summary_synth(c: _Ctx, sy: dict[str, Any]) -> Markup:
+    a = c.a
+    values = {
+        "year": a.treatment_year,
+        "p": c.p(sy["p_value"]),
+        "n": sy["n_units"],
+        "exact": sy["n_exact_pre_fits"],
+        "ref": c.doc.ref("placebo-gaps"),
+    }
+    if a.sensitivity is None:
+        return c.said(
+            "summary.synth", gap=c.n(a.synth_post_gap(), 1, sign=True), unit=c.outcome_unit(), **values
+        )
+    est, low, high = effect_interval_jobs(a.sensitivity, "synth")
+    return c.said(
+        "summary.synth_interval",
+        estimate=c.jobs(est, sign=True),
+        between=c.between(low, high),
+        level=c.pct(a.sensitivity.level, 0),
+        **values,
+    )
 
 
 def report(result: RegionalAnalysis, language: str = "nl") -> Document:
@@ -1086,6 +1438,7 @@ def report(result: RegionalAnalysis, language: str = "nl") -> Document:
     _shift_share_section(c)
     _did_section(c)
     _synth_section(c)
+    _robustness_section(c)
     _target_section(c)
     _limitations_section(c)
     _summary(c, summary)
