@@ -22,6 +22,7 @@ _EXPORTS: dict[str, str] = {
     "region_sector_table": "shiftshare",
     "shift_share": "shiftshare",
     "shift_share_all": "shiftshare",
+    "shift_share_by_start_year": "shiftshare",
     # difference-in-differences
     "DiDResult": "did",
     "EventStudyResult": "did",
