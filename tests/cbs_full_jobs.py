@@ -52,3 +52,36 @@ def _full_jobs() -> pd.DataFrame | None:
     out["region_level"] = np.where(out["region_code"] == "CR99", "unclassified", "corop")
     out["source_table"] = "83582NED"
     return out
+
+
+BIRTHS = "data/cbs/83631NED_partial/83631NED_corop_T001081_N_77-82.csv"
+SECTOR_OF_BIRTHS_CODE = {
+    "T001081": "total", "410200": "N", "410300": "77", "412700": "78", "413700": "79", "414300": "80",
+    "415000": "81", "415900": "82",
+}  # fmt: skip
+
+
+def births() -> pd.DataFrame | None:
+    """CBS 83631NED establishment births (the blocks total, N, 77-82) by COROP region, shaped like the loaders'
+    births table (``births`` column; blank cells NaN; CR98 and CR99 not at level ``corop``), or None."""
+    frame = _births()
+    return None if frame is None else frame.copy()
+
+
+@functools.lru_cache(maxsize=1)
+def _births() -> pd.DataFrame | None:
+    path = paths.shared_dir() / BIRTHS
+    if not path.exists():
+        return None
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    value = raw["OprichtingenVanVestigingen_1"].str.strip().replace("", np.nan)
+    out = pd.DataFrame(
+        {
+            "region_code": raw["RegioS"].str.strip(),
+            "sector": raw["BedrijfstakkenBranchesSBI2008"].str.strip().map(SECTOR_OF_BIRTHS_CODE),
+            "year": raw["Perioden"].str[:4].astype(int),
+            "births": pd.to_numeric(value),
+        }
+    )
+    out["region_level"] = np.where(out["region_code"].isin(["CR98", "CR99"]), "unclassified", "corop")
+    return out
