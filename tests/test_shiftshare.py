@@ -297,6 +297,7 @@ def test_components_by_start_year_with_a_suppressed_sector_and_bad_years():
     b = shift_share_by_start_year(jobs, "R3", [2000, 2001], 2002, sector="B")
     assert np.isnan(b.loc[1, "actual"]) and b.loc[1, "sections_in_rest"] == "B"
     assert b.loc[0, "actual"] == pytest.approx(2.0) and b.loc[0, "sections_in_rest"] == ""
+    assert b["sections_suppressed"].tolist() == ["", "B"]
     whole = shift_share_by_start_year(jobs, "R3", [2000, 2001], 2002)
     assert whole["actual"].tolist() == pytest.approx([3.0, 1.0])
     with pytest.raises(ParameterError, match="before the end year"):
@@ -342,6 +343,8 @@ def test_real_full_table_components_by_start_year_add_up(full_jobs):
     out = shift_share_by_start_year(full_jobs, "CR39", range(2010, 2024), 2024)
     assert list(out["start_year"]) == list(range(2010, 2024))
     assert (out["jobs_end"] == 268_100).all()
+    assert (out["sections_in_rest"] == "B, D, E").all()
+    assert out.loc[out["start_year"] == 2014, "sections_suppressed"].item() == "C, F, J, L, O, P, R, S"
     assert out.loc[out["start_year"] == 2014, "actual"].item() == pytest.approx(18_100)
     n = shift_share_by_start_year(full_jobs, "CR39", range(2010, 2024), 2024, sector="N")
     assert n.loc[n["start_year"] == 2019, "actual"].item() == pytest.approx(29_700 - 34_500)

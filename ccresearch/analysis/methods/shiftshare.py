@@ -487,6 +487,7 @@ BY_START_YEAR_COLUMNS = (
     "jobs_end",
     "national_growth_rate",
     "sections_in_rest",
+    "sections_suppressed",
 )
 
 
@@ -504,8 +505,10 @@ def shift_share_by_start_year(
     One :func:`shift_share` per start year, so each start year follows the same rules (with the loaders'
     table, the suppressed cells of that start year and of ``end_year`` go to ``rest``). Returns one row per
     start year, sorted, with columns ``start_year, end_year, national, industry_mix, regional, actual,
-    jobs_start, jobs_end, national_growth_rate, sections_in_rest`` (the region's sections counted in
-    ``rest``, comma-separated, "" if none): for the region's whole economy (``sector=None``: summed over
+    jobs_start, jobs_end, national_growth_rate, sections_in_rest, sections_suppressed``
+    (``sections_in_rest``: the region's sections counted in its ``rest``; ``sections_suppressed``: the
+    sections whose national reference leaves out a region with a suppressed cell; comma-separated, "" if
+    none): for the region's whole economy (``sector=None``: summed over
     the sectors) or for one sector. For a sector suppressed in the region in a start year the row is NaN
     (its jobs are in ``rest`` then). ``national + industry_mix + regional == actual`` in every row.
     """
@@ -538,6 +541,7 @@ def shift_share_by_start_year(
             res.summary(sector)  # raises: sector not in the table
         row["national_growth_rate"] = float(res.national_growth_rate)
         row["sections_in_rest"] = ", ".join(res.sections_in_rest)
+        row["sections_suppressed"] = ", ".join(sorted(res.suppressed))
         rows.append(row)
     out = pd.DataFrame(rows, columns=list(BY_START_YEAR_COLUMNS))
     out.attrs["region"] = res.region
