@@ -24,8 +24,8 @@ the gaps, which gives the same inference as the DiD:
 - ``interval_low``, ``interval_high``: Conley & Taber (2011) interval at ``level`` (default 0.9) from
   those placebo estimates;
 - ``p_value_clustered``, ``se_clustered``: standard errors clustered by region, scaled to the three-way
-  regression with dummies on the (region, group, year) panel (equal, tested); unreliable with one treated
-  region, like the DiD's.
+  regression with dummies on the (region, group, year) panel (equal when its small-sample factor counts
+  the free parameters, the rank of the design; tested); unreliable with one treated region, like the DiD's.
 
 ``did_sector`` and ``did_rest`` are the plain DiD estimates of each group (treated region against the
 comparison regions, same outcome); ``estimate = did_sector - did_rest``. A region-wide shock moves both and
