@@ -136,7 +136,7 @@ def test_an_unknown_name_is_refused_naming_the_closest(corop):
 
 def test_shift_share_takes_the_loaders_table_directly(jobs):
     direct = shift_share(jobs, "CR39", 2014, 2019)
-    converted = shift_share(regional.region_sector_table(jobs), "CR39", 2014, 2019)
+    converted = shift_share(regional.region_sector_table(jobs, years=(2014, 2019)), "CR39", 2014, 2019)
     pd.testing.assert_frame_equal(direct.by_sector, converted.by_sector)
     name = jobs.loc[jobs["region_code"] == "CR39", "region_name"].iloc[0]
     assert shift_share(jobs, name.lower(), 2014, 2019).region == "CR39"

@@ -4,6 +4,8 @@
   accepts the loaders' regional jobs table directly (:func:`region_sector_table`).
 - ``did``: difference-in-differences with region and year fixed effects; headline inference is the placebo
   (permutation) p-value and a Conley-Taber interval; clustered standard errors are kept and named as such.
+- ``triple``: triple difference: the treated sector against the same region's other sectors and the comparison
+  regions (region x year, group x year, region x group fixed effects); placebo p-value and Conley-Taber interval.
 - ``synth``: synthetic control, in-space placebo tests, conformal intervals and robustness checks.
 
 Every method is importable from here (``from ccresearch.analysis.methods import placebo_test``); the
@@ -22,12 +24,17 @@ _EXPORTS: dict[str, str] = {
     "region_sector_table": "shiftshare",
     "shift_share": "shiftshare",
     "shift_share_all": "shiftshare",
+    "shift_share_by_start_year": "shiftshare",
     # difference-in-differences
     "DiDResult": "did",
     "EventStudyResult": "did",
     "conley_taber_interval": "did",
     "difference_in_differences": "did",
     "event_study": "did",
+    # triple difference (sector within region, against comparison regions)
+    "TripleDiffResult": "triple",
+    "triple_difference": "triple",
+    "triple_panel": "triple",
     # synthetic control
     "PlaceboResult": "synth",
     "SynthResult": "synth",
