@@ -129,9 +129,8 @@ def atlas(
     window = sector_jobs.loc[start_year:end_year, codes]
     other = (total_jobs.loc[start_year:end_year, codes] - window).astype(float)
     index = window / window.loc[base_year] * 100.0
-    table = regional.region_sector_table(jobs, level=level)
     ss = shift_share_all(
-        table, base_year, end_year, sector=sector if sector != regional.TOTAL_SECTOR else None
+        jobs, base_year, end_year, sector=sector if sector != regional.TOTAL_SECTOR else None, level=level
     )
     names = jobs.drop_duplicates("region_code").set_index("region_code")["region_name"]
     precision = regional.rounding_floor(window.loc[base_year], "index", codes)

@@ -791,8 +791,8 @@ def analyse_region(
     outcome_panel = outcome_panel.copy()
     outcome_panel.attrs["unit_names"] = {u: names[u] for u in units}
     outcome_panel.attrs["precision"] = floor
-    table = region_sector_table(jobs, level=level)
-    ss = shift_share(table, region, base_year, end_year)
+    # the loaders' table, converted for the two years compared (a section suppressed in either goes to rest)
+    ss = shift_share(jobs, region, base_year, end_year, level=level)
     did = difference_in_differences(outcome_panel, region, treatment_year, log=log, outcome=outcome)
     es = event_study(outcome_panel, region, treatment_year, log=log, outcome=outcome)
     placebos = event_study_placebos(outcome_panel, region, base_year, log)

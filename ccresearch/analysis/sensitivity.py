@@ -12,9 +12,10 @@ needs to judge its effect (numbers and tables only; the report writes and draws)
 - leave-one-out over the donors with weight; an in-time placebo (a fake treatment year inside the
   pre-period);
 - the minimum detectable effect of the design, from the placebo distribution, in jobs and in index points;
-- a specification curve: every method's estimate and interval for every start year (from the data's first
-  year to two years before treatment) and both outcomes (index and jobs), all in jobs, so that estimates of
-  different outcomes can be set side by side.
+- a specification curve: the estimate and interval of DiD and synthetic control for every start year (from
+  the data's first year to two years before treatment) and both outcomes (index and jobs), synthetic DiD for
+  the report's own specification, and synthetic control without each donor with weight; all in jobs, so that
+  estimates of different outcomes can be set side by side.
 
 Jobs are the sector's jobs in the treated region. An effect in index points is converted at the region's
 base-year jobs (``gap x jobs / 100``); a DiD effect in log points at ``(exp(b) - 1) x jobs``. The conversions
@@ -182,8 +183,10 @@ def _estimates(
     base_jobs: float,
     *,
     conformal_grid: int,
+    with_sdid: bool = True,
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """Every method's average effect and interval on one panel (rows of the specification curve)."""
+    """Every method's average effect and interval on one panel (rows of the specification curve); synthetic DiD
+    (40 placebo fits of two weightings each) only when ``with_sdid``."""
     from ccresearch.analysis.methods.conformal import conformal_intervals
     from ccresearch.analysis.methods.did import difference_in_differences
     from ccresearch.analysis.methods.sdid import synthetic_did
@@ -191,13 +194,15 @@ def _estimates(
     log = outcome == "jobs"
     did = difference_in_differences(panel, region, treatment_year, log=log, outcome=outcome, level=level)
     conformal = conformal_intervals(panel, region, treatment_year, level=level, n_grid=conformal_grid)
-    sdid = synthetic_did(panel, region, treatment_year, level=level)
-    rows = []
-    for method, est, low, high, is_log in (
+    sdid = synthetic_did(panel, region, treatment_year, level=level) if with_sdid else None
+    found = [
         ("did", did.estimate, did.interval_low, did.interval_high, log),
         ("synth", conformal.estimate, conformal.interval_low, conformal.interval_high, False),
-        ("sdid", sdid.estimate, sdid.interval_low, sdid.interval_high, False),
-    ):
+    ]
+    if sdid is not None:
+        found.append(("sdid", sdid.estimate, sdid.interval_low, sdid.interval_high, False))
+    rows = []
+    for method, est, low, high, is_log in found:
         rows.append(
             {
                 "method": method,
@@ -231,11 +236,15 @@ def sensitivity(
     start_years: list[int] | None = None,
     outcomes: tuple[str, ...] = ("index", "jobs"),
     conformal_grid: int = 121,
+    variant_grid: int = 61,
+    sdid_variants: bool = False,
 ) -> Sensitivity:
     """Intervals, robustness checks and the specification curve of ``a`` (see module docstring).
 
     ``start_years`` default: every year from the data's first year to ``treatment_year - 2`` (so that each
-    variant keeps at least two pre-treatment years); ``outcomes``: the outcomes of the curve.
+    variant keeps at least two pre-treatment years); ``outcomes``: the outcomes of the curve. The conformal
+    interval of the report's own specification is searched on ``conformal_grid`` points, those of the variants
+    on ``variant_grid``; synthetic DiD runs on the report's specification only unless ``sdid_variants``.
     """
     from ccresearch.analysis.methods.robustness import (
         in_time_placebo,
@@ -269,10 +278,17 @@ def sensitivity(
                 if (outcome == a.outcome and start == a.start_year)
                 else _outcome_panel(a, start, outcome)
             )
-            found, fitted = _estimates(
-                panel, a.region, a.treatment_year, outcome, level, base_jobs, conformal_grid=conformal_grid
-            )
             is_base = outcome == a.outcome and start == a.start_year
+            found, fitted = _estimates(
+                panel,
+                a.region,
+                a.treatment_year,
+                outcome,
+                level,
+                base_jobs,
+                conformal_grid=conformal_grid if is_base else variant_grid,
+                with_sdid=is_base or sdid_variants,
+            )
             if is_base:
                 baseline = fitted
             for r in found:
