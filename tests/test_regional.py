@@ -519,7 +519,7 @@ def test_every_figure_has_a_caption_alt_text_and_source():
     for language in ("nl", "en"):
         html = _html(language)
         figures = re.findall(r'<figure id="fig-[^"]+" class="figure">(.*?)</figure>', html, re.S)
-        assert len(figures) == 7  # + the specification curve
+        assert len(figures) == 8  # + shift-share by start year, the specification curve
         for fig in figures:
             alt = re.search(r'alt="([^"]*)"', fig).group(1)
             assert len(alt) > 40 and "_" not in alt
@@ -561,8 +561,8 @@ def test_report_for_another_region_with_donors_and_both_outcomes():
         a = analyse("Utrecht", sector, 2015, donors=["CR18", "CR24", "CR29", "CR33", "CR40"], outcome=outcome)
         for language in ("nl", "en"):
             html = rr.report(a, language=language).html()
-            # seven figures and seven tables: no target of Customer Service Valley concerns Utrecht
-            assert "Utrecht" in html and html.count("<figcaption") == 7 + 7
+            # eight figures and seven tables: no target of Customer Service Valley concerns Utrecht
+            assert "Utrecht" in html and html.count("<figcaption") == 8 + 7
     a = analyse("CR17", "total", 2015, outcome="jobs", synth=False)
     html = rr.report(a, language="nl").html()
     assert "logpunten" in html and "Zuid-Limburg (CR39)" in html  # the targets concern another region

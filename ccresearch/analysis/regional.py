@@ -391,6 +391,8 @@ class RegionalAnalysis:
     synth_inference: pd.DataFrame | None = None  # unit -> pre/post RMSPE, floor, ratio (see synth_ratios)
     event_placebos: pd.DataFrame | None = None  # year x unit: event-study coefficient of each unit
     sensitivity: Any = None  # intervals, robustness, specification curve (ccresearch.analysis.sensitivity)
+    shift_share_years: pd.DataFrame | None = None  # shift-share components by start year (to end_year)
+    triple: Any = None  # triple difference: the sector against the rest of the region (methods.triple)
     level: str = "corop"
     unit_names: dict[str, str] = field(default_factory=dict)
     precision_jobs: float = 100.0  # CBS rounds each cell to 100 jobs
@@ -564,6 +566,28 @@ class RegionalAnalysis:
                 "exact_pre_fit": self.region in self.placebo.exact_fits,
                 "estimate": self.synth_post_gap(),
             }
+        if self.triple is not None:
+            t = self.triple
+            out["triple"] = {
+                "estimate": t.estimate,
+                "interval": {"low": t.interval_low, "high": t.interval_high},
+                "level": t.level,
+                # placebo (permutation) p-value over the comparison regions; clustered SEs named as such
+                "p_value": t.p_value,
+                "p_value_clustered": t.p_value_clustered,
+                "did_sector": t.did_sector,
+                "did_rest": t.did_rest,
+                "within": t.within,
+                "outcome": t.outcome,
+                "left_out_regions": list(t.left_out_regions),
+            }
+        if self.shift_share_years is not None:
+            years = self.shift_share_years.dropna(subset=["regional"])
+            out["shift_share"]["regional_by_start_year"] = {
+                "low": float(years["regional"].min()) if len(years) else None,
+                "high": float(years["regional"].max()) if len(years) else None,
+                "start_years": [int(y) for y in years["start_year"]],
+            }
         sens = self.sensitivity
         if sens is not None:
             conformal = sens.conformal.to_dict()
@@ -616,7 +640,7 @@ class RegionalAnalysis:
         if "synth" in s:
             out["synth"] = s["synth"]
             headline["synth_placebo_p_value"] = s["synth"]["p_value"]
-        for key in ("sdid", "robustness", "effects_jobs"):
+        for key in ("sdid", "triple", "robustness", "effects_jobs"):
             if key in s:
                 out[key] = s[key]
         out["headline"] = headline
@@ -732,7 +756,8 @@ def analyse_region(
     checks and the specification curve of :func:`ccresearch.analysis.sensitivity.sensitivity`.
     """
     from ccresearch.analysis.methods.did import difference_in_differences, event_study
-    from ccresearch.analysis.methods.shiftshare import shift_share
+    from ccresearch.analysis.methods.shiftshare import shift_share, shift_share_by_start_year
+    from ccresearch.analysis.methods.triple import triple_difference
 
     if isinstance(region, pd.DataFrame):
         raise ParameterError(
@@ -793,6 +818,25 @@ def analyse_region(
     outcome_panel.attrs["precision"] = floor
     # the loaders' table, converted for the two years compared (a section suppressed in either goes to rest)
     ss = shift_share(jobs, region, base_year, end_year, level=level)
+    ss_sector = None if sector == TOTAL_SECTOR else sector
+    ss_years = shift_share_by_start_year(
+        jobs, region, range(first, end_year), end_year, ss_sector, level=level
+    )
+    triple = None
+    if sector != TOTAL_SECTOR:
+        # the sector against the rest of the same region's economy, with the comparison regions
+        triple = triple_difference(
+            jobs,
+            region,
+            sector,
+            treatment_year,
+            start_year,
+            end_year,
+            donor_list,
+            outcome="log" if log else "index",
+            base_year=base_year,
+            region_level=level,
+        )
     did = difference_in_differences(outcome_panel, region, treatment_year, log=log, outcome=outcome)
     es = event_study(outcome_panel, region, treatment_year, log=log, outcome=outcome)
     placebos = event_study_placebos(outcome_panel, region, base_year, log)
@@ -844,6 +888,8 @@ def analyse_region(
         placebo=placebo_result,
         synth_inference=inference,
         event_placebos=placebos,
+        shift_share_years=ss_years,
+        triple=triple,
         level=level,
         unit_names=names,
         precision_jobs=CBS_ROUNDING_STEP,

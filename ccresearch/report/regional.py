@@ -16,7 +16,7 @@ import pandas as pd
 from markupsafe import Markup, escape
 
 from ccresearch.analysis.regional import TOTAL_SECTOR, RegionalAnalysis
-from ccresearch.analysis.sensitivity import effect_interval_jobs
+from ccresearch.analysis.sensitivity import effect_interval_jobs, to_jobs
 from ccresearch.report import numbers as num
 from ccresearch.report.citations import glossary_section, sources_section
 from ccresearch.report.document import Column, Document
@@ -32,6 +32,8 @@ LITERATURE = (
     "chernozhukov-wuthrich-zhu-2021",
     "arkhangelsky-2021",
     "simonsohn-simmons-nelson-2020",
+    "gruber-1994",
+    "olden-moen-2022",
     "mackinnon-webb-2018",
 )
 GLOSSARY = (
@@ -520,6 +522,16 @@ def _shift_share_section(c: _Ctx) -> None:
     ss = a.summary()["shift_share"]
     s = c.doc.section("shift-share", c.said("shift_share.title"))
     s.paragraph(c.said("shift_share.intro"))
+    sections = [x for x in a.shift_share.by_sector.index if x != "rest"]
+    in_rest = a.shift_share.sections_in_rest
+    s.paragraph(
+        c.said(
+            "shift_share.sectors" if not in_rest else "shift_share.sectors_rest",
+            n=len(sections),
+            sections=", ".join(sections),
+            in_rest=", ".join(in_rest),
+        )
+    )
     _later_paragraph(
         s,
         lambda: c.said(
@@ -593,6 +605,85 @@ def _shift_share_section(c: _Ctx) -> None:
             notes=[c.said("shift_share.table_note")],
         )
     )
+    _shift_share_years(c, s)
+
+
+def _shift_share_years(c: _Ctx, s: Any) -> None:
+    """How the components move with the start year (the end year fixed)."""
+    a = c.a
+    years = a.shift_share_years
+    if years is None or years["regional"].notna().sum() < 2:
+        return
+    shown = years.dropna(subset=["regional"])
+    end = int(shown["end_year"].iloc[0])
+    _later_paragraph(
+        s,
+        lambda: c.said(
+            "shift_share.years_text",
+            first=int(shown["start_year"].min()),
+            last=int(shown["start_year"].max()),
+            end=c.year(end),
+            low=c.jobs(shown["regional"].min(), sign=True),
+            high=c.jobs(shown["regional"].max(), sign=True),
+            mix_low=c.jobs(shown["industry_mix"].min(), sign=True),
+            mix_high=c.jobs(shown["industry_mix"].max(), sign=True),
+            base=a.base_year,
+            fig=c.doc.ref("shift-share-years"),
+        ),
+    )
+    alt = c.txt(
+        "shift_share.years_alt",
+        region=c.name,
+        first=int(shown["start_year"].min()),
+        last=int(shown["start_year"].max()),
+        end=end,
+        low=c.jobs(shown["regional"].min(), sign=True),
+        high=c.jobs(shown["regional"].max(), sign=True),
+    )
+    s.add(
+        c.doc.figure(
+            "shift-share-years",
+            _draw_shift_share_years(c, shown),
+            c.said("shift_share.years_caption", region=c.name, sector=c.sector_words(), end=c.year(end))
+            + _provisional_caption(c),
+            alt,
+            source=c.source("83582NED"),
+            height=4.2,
+            narrow_height=4.8,
+        )
+    )
+
+
+def _draw_shift_share_years(c: _Ctx, years: pd.DataFrame) -> Callable[[Any], None]:
+    styles = {
+        "national": (colour(0), "--", "s"),
+        "industry_mix": (colour(4), "-.", "^"),
+        "regional": (HIGHLIGHT, "-", "o"),
+        "actual": ("0.35", ":", "D"),
+    }
+
+    def draw(fig: Any) -> None:
+        ax = one_axis(fig)
+        for key, (col, ls, marker) in styles.items():
+            ax.plot(
+                years["start_year"],
+                years[key],
+                color=col,
+                ls=ls,
+                marker=marker,
+                ms=3.5,
+                lw=2.2 if key == "regional" else 1.6,
+                label=c.txt(f"shift_share.component.{key}"),
+            )
+        ax.axvline(c.a.base_year, color=MUTED, lw=1.0, ls=":")
+        ax.axhline(0, color="0.2", lw=0.8)
+        _years_axis(ax, c, years["start_year"])
+        ax.set_xlabel(c.txt("shift_share.start_year"))
+        ax.set_ylabel(c.txt("axis.jobs_change"))
+        ax.yaxis.set_major_formatter(num.tick_formatter(c.lang))
+        _legend(fig, ax)
+
+    return draw
 
 
 def _did_section(c: _Ctx) -> None:
@@ -707,6 +798,27 @@ def _did_section(c: _Ctx) -> None:
             notes=[c.said("did.table_note")],
         )
     )
+    if a.triple is not None:
+        t = a.triple
+        base = float(a.jobs.loc[a.base_year, a.region])
+        s.paragraph(
+            c.said(
+                "did.triple",
+                region=c.name,
+                sector=c.sector_short(),
+                estimate=c.effect(t.estimate),
+                unit=c.unit(),
+                jobs=c.jobs(to_jobs(t.estimate, a.outcome, base, log=a.log), sign=True),
+                between=c.between(
+                    to_jobs(t.interval_low, a.outcome, base, log=a.log),
+                    to_jobs(t.interval_high, a.outcome, base, log=a.log),
+                ),
+                level=c.pct(t.level, 0),
+                p=c.p(t.p_value),
+                did_sector=c.effect(t.did_sector),
+                did_rest=c.effect(t.did_rest),
+            )
+        )
 
 
 def _synth_section(c: _Ctx) -> None:

@@ -238,6 +238,7 @@ def region_sector_table(
         rows = rows[rows["year"].isin(wanted)]
     has_total = TOTAL_SECTOR in set(rows["sector"])
     suppressed: dict[str, list[str]] = {}
+    rows = _without_attrs(rows)
     if has_total:
         wide = rows[rows["sector"].isin([*held, TOTAL_SECTOR])].pivot_table(
             index=["region_code", "year"], columns="sector", values="jobs", aggfunc="first"
@@ -304,6 +305,12 @@ def _as_sector_table(table: pd.DataFrame, level: str, years: Iterable[int] | Non
     if "region_level" in table.columns:
         return region_sector_table(table, level=level, years=years)
     return table
+
+
+def _without_attrs(table: pd.DataFrame) -> pd.DataFrame:
+    out = table.copy(deep=False)
+    out.attrs = {}
+    return out
 
 
 def _names(table: pd.DataFrame) -> dict[str, str]:
@@ -415,6 +422,8 @@ def shift_share(
     names = _names(table)
     table = _as_sector_table(table, level, (start_year, end_year))
     names = names or _names(table)
+    left_out = [str(s) for s in table.attrs.get("left_out", [])]
+    table = _without_attrs(table)  # pandas deep-copies attrs on every operation: keep them out of the sums
     start, end, absent = _cube(table, start_year, end_year)
     region = resolve_unit(region, list(start.index), names, field="region", label="region")
     nat0, nat1 = start.sum(axis=0), end.sum(axis=0)
@@ -445,7 +454,7 @@ def shift_share(
         national_growth_rate=g,
         caveats=list(caveats or []),
         suppressed=absent,
-        left_out=[str(s) for s in table.attrs.get("left_out", [])],
+        left_out=left_out,
     )
 
 
