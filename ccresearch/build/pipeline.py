@@ -86,7 +86,12 @@ class BuildReport:
         return out
 
 
-_LEVEL_WORDS = {"corop": "COROP", "unclassified": "CR99 (not classifiable)", "country": "national"}
+_LEVEL_WORDS = {
+    "corop": "COROP",
+    "unclassified": "CR99 (not classifiable)",
+    "country": "national",
+    "other": "other codes (CR98, not a region)",
+}
 
 
 def _blank_lines(blanks: list[dict[str, Any]]) -> list[str]:
@@ -102,19 +107,22 @@ def _blank_lines(blanks: list[dict[str, Any]]) -> list[str]:
             + ", ".join(f"{_LEVEL_WORDS.get(k, k)} {v}" for k, v in sorted(levels.items()))
             + ")"
         )
-        codes: dict[tuple[str, str, str], list[int]] = {}
-        counts: dict[tuple[str, str, str], int] = {}
-        for b in rows:
-            key = (b["source_table"], b["sbi_key"], b["sector"])
-            codes.setdefault(key, []).append(b["year"])
-            counts[key] = counts.get(key, 0) + b["cells"]
-        out.append(
-            "  by code: "
-            + "; ".join(
-                f"{key} {sector} {counts[(t, key, sector)]} ({_ranges(sorted(set(codes[(t, key, sector)])))})"
-                for t, key, sector in sorted(codes, key=lambda k: (-counts[k], k))
+        for level in sorted(levels):
+            codes: dict[tuple[str, str, str], list[int]] = {}
+            counts: dict[tuple[str, str, str], int] = {}
+            for b in rows:
+                if b["region_level"] != level:
+                    continue
+                key = (b["source_table"], b["sbi_key"], b["sector"])
+                codes.setdefault(key, []).append(b["year"])
+                counts[key] = counts.get(key, 0) + b["cells"]
+            out.append(
+                f"  {_LEVEL_WORDS.get(level, level)}, by code (cells, years): "
+                + "; ".join(
+                    f"{k} {sector} {counts[(t, k, sector)]} ({_ranges(sorted(set(codes[(t, k, sector)])))})"
+                    for t, k, sector in sorted(codes, key=lambda c: (-counts[c], c))
+                )
             )
-        )
     return out
 
 
@@ -124,8 +132,15 @@ def _sbi_lines(checks: list[dict[str, Any]], warnings: list[dict[str, Any]]) -> 
         out.append(
             f"SBI sum {c['measure']} {c['source_table']} {c['relation']}: {c['checked']} region-years checked, "
             f"{c['exact']} {'exact' if c['kind'] == '=' else 'hold outright'}, {c['within_tolerance']} within "
-            f"rounding, {c['beyond_tolerance']} beyond; largest residual {c['largest_residual']:g}"
-            + (f" ({c['largest_residual_at']})" if c["largest_residual_at"] else "")
+            f"rounding, {c['beyond_tolerance']} beyond; "
+            + (
+                f"largest residual {c['largest_residual']:g}"
+                + (f" ({c['largest_residual_at']})" if c["largest_residual_at"] else "")
+                if c["kind"] == "="
+                else f"smallest residual {c['smallest_residual']:g}"
+                + (f" ({c['smallest_residual_at']})" if c["smallest_residual_at"] else "")
+            )
+            + f" (tolerance up to {c['tolerance']:g})"
             + f"; {c['not_checkable']} not checkable (a blank term)"
         )
     for w in warnings:

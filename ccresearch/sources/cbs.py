@@ -268,7 +268,7 @@ def _numbers(
 
     fail(filled & ~texts.str.match(NUMBER.pattern), "malformed number", "a number such as 47.7, or blank")
     # CBS may write a whole number as 885.0: decimals beyond the published ones must be zeros
-    beyond = texts.str.split(".", n=1).str[1].fillna("").str.slice(notes.decimals)
+    beyond = texts.str.partition(".")[2].str.slice(notes.decimals)
     fail(
         filled & (beyond.str.strip("0") != ""),
         "more decimals than the sidecar's decimals",
@@ -276,8 +276,7 @@ def _numbers(
     )
     if notes.rounded_to is not None:
         step = notes.rounded_to
-        off = pd.Series(False, index=texts.index)
-        off[filled] = [Decimal(t) % step != 0 for t in texts[filled]]
+        off = pd.Series([t != "" and Decimal(t) % step != 0 for t in texts], index=texts.index, dtype=bool)
         fail(off, "value is not a multiple of the sidecar's rounded_to", f"a multiple of {step}")
     values = pd.to_numeric(texts.where(filled), errors="coerce").astype("float64")
     return (values * notes.factor).round(6)
@@ -390,11 +389,15 @@ def read_long_csv(path: Path, *, root: Path | None = None, notes: ReadingNotes |
             labels[dim] = known
         out[dim] = codes
     periods = frame[PERIOD_DIMENSION].str.strip()
+    other_kind = periods.str.match(ANY_PERIOD.pattern) & ~periods.str.match(YEAR_PERIOD.pattern)
+    expected = "a year as CBS writes it, e.g. 2019JJ00 (only yearly figures are read)"
+    fail(~periods.str.match(ANY_PERIOD.pattern), "malformed period", PERIOD_DIMENSION, expected)
     fail(
-        ~periods.str.match(YEAR_PERIOD.pattern),
-        "period is not a year" if periods.str.match(ANY_PERIOD.pattern).all() else "malformed period",
+        other_kind,
+        "period is not a year (a quarter 2020KW01, a month 2020MM01 or another kind)",
         PERIOD_DIMENSION,
-        "a year as CBS writes it, e.g. 2019JJ00 (quarters KW and months MM are not read)",
+        expected,
+        "read a yearly table, or select the yearly periods (Perioden ending in JJ00) when downloading",
     )
     out["year"] = periods.str.slice(0, 4).astype("int64")
     cell = [*dims, "year"]
@@ -669,13 +672,15 @@ def regional_measures(raw: Path | None = None) -> dict[str, RegionalMeasure]:
             known[c].name if c in known else n
             for c, n in zip(cells["region_code"], cells["region_name"], strict=True)
         ]
-        unknown = sorted(set(cells.loc[(cells["region_name"] == "") & cells[measure].notna(), "region_code"]))
-        if unknown:
+        nameless = cells[(cells["region_name"] == "") & cells[measure].notna()]
+        if len(nameless):
             raise InputError(
                 "region code in CBS data that no code list names",
-                file=raw / "cbs",
-                value=unknown[:5],
+                file=raw / str(nameless["_file"].iloc[0]),
+                field=REGION_DIMENSION,
+                value=sorted(set(nameless["region_code"]))[:5],
                 expected="codes in data/raw/regions or in the download's RegioS list",
+                mend="add the region to data/raw/regions/regions_reference.csv with its source",
             )
         cells, overlaps = _resolve_overlaps(cells, measure, raw)
         cells = cells.drop(columns=["_rank", "_origin", "_file"])

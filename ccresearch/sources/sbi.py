@@ -224,6 +224,7 @@ def check_sums(
                 "largest_residual": float(residual[largest]) if largest is not None else 0.0,
                 "largest_residual_at": f"{largest[0]} {int(largest[1])}" if largest is not None else "",
                 "smallest_residual": float(residual[smallest]) if smallest is not None else 0.0,
+                "smallest_residual_at": f"{smallest[0]} {int(smallest[1])}" if smallest is not None else "",
                 "tolerance": float(tolerance.max()) if len(tolerance) else 0.0,
             }
             summaries.append(summary)
