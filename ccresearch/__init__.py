@@ -22,6 +22,8 @@ _EXPORTS: dict[str, str] = {
     "load_sources": "build.loaders",
     "load_conflicts": "build.loaders",
     "load_regional_jobs": "build.loaders",
+    "load_regional_births": "build.loaders",
+    "measure_precision": "build.loaders",
     "load_regions": "build.loaders",
     "load_coverage": "build.loaders",
     "load_reference_panel": "build.loaders",

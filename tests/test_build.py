@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -52,6 +53,8 @@ def test_build_writes_every_table_as_parquet_and_csv_with_a_manifest(processed_d
         assert sha256_of(processed_dir / name) == digest
     assert manifest["summary"]["regional_jobs_years"] == [2010, 2024]
     assert manifest["summary"]["years_without_cr99"] == list(range(2012, 2019))
+    assert manifest["summary"]["regional_births_years"] == [2007, 2025]
+    assert "CR98" not in manifest["summary"]["regional_births_regions"]  # blank throughout
 
 
 def test_two_builds_give_byte_identical_outputs(raw_dir: Path, tmp_path: Path, processed_dir: Path) -> None:
@@ -137,6 +140,102 @@ def test_regional_jobs_table_is_tidy_and_absolute(processed_dir: Path) -> None:
     assert row["jobs"].iloc[0] == 47_700.0
     assert row["source_table"].iloc[0] == "83582NED"
     assert row["sbi_label"].iloc[0] == "A-U Alle economische activiteiten"
+
+
+def test_regional_births_table_and_the_precision_of_each_measure(processed_dir: Path) -> None:
+    from ccresearch.build.loaders import load_regional_births, load_regional_jobs, measure_precision
+
+    births = load_regional_births(processed_dir)
+    assert list(births.columns[:7]) == list(load_regional_jobs(processed_dir).columns[:7])
+    assert "births" in births.columns and "jobs" not in births.columns
+    cr39 = births[(births.region_code == "CR39") & (births.sector == "82")].set_index("year")["births"]
+    assert (cr39[2007], cr39[2024], cr39[2025]) == (10, 205, 150)
+    assert measure_precision("regional_jobs", processed_dir) == 100.0
+    assert measure_precision("regional_births", processed_dir) == 5.0
+    assert measure_precision(births) == 5.0
+
+
+def test_the_build_report_counts_the_cbs_checks(processed_dir: Path) -> None:
+    report = json.loads((processed_dir / "build_report.json").read_text(encoding="utf-8"))
+    blanks: dict[tuple[str, str], int] = {}
+    for b in report["blank_cells"]:
+        blanks[(b["measure"], b["region_level"])] = (
+            blanks.get((b["measure"], b["region_level"]), 0) + b["cells"]
+        )
+    assert blanks == {
+        ("jobs", "corop"): 1_364,
+        ("jobs", "unclassified"): 218,
+        ("births", "corop"): 320,
+        ("births", "unclassified"): 8,
+        ("births", "other"): 152,
+    }
+    assert report["national_sum_counts"]["jobs"] == {
+        "ok": 50, "mismatch": 0, "no_unclassified": 90, "no_national": 120, "incomplete": 160
+    }  # fmt: skip
+    sums = {(c["measure"], c["source_table"], c["relation"]): c for c in report["sbi_sum_checks"]}
+    assert sums[("births", "83631NED", "N = 77 + 78 + 79 + 80 + 81 + 82")]["checked"] == 779
+    assert sums[("jobs", "83582NED", "R-U >= R + S")]["kind"] == ">="
+    assert report["sbi_sum_warnings"] == []
+    [overlap] = report["cbs_overlaps"]
+    assert (overlap["cells"], overlap["cells_that_agree"]) == (1320, 1320)
+    lines = build_mod.BuildReport(out="x", **report).lines()
+    assert any(
+        line.startswith("SBI sum jobs 83582NED A-U = A + B-F + G-N + O-U: 596 region-years checked")
+        for line in lines
+    )
+    assert any("blank (unpublished) cells, jobs: 1582" in line for line in lines)
+    assert any(
+        "COROP + CR99 = national total (jobs, per SBI code and year): 50 ok, 0 mismatches" in line
+        for line in lines
+    )
+
+
+def test_check_runs_the_cbs_checks_without_writing(raw_dir: Path) -> None:
+    summary = build_mod.check(raw_dir)
+    assert "16878 regional_jobs rows" in summary and "5904 regional_births rows" in summary
+    assert "jobs 50 ok" in summary and "0 beyond rounding" in summary and "2062 blank cells" in summary
+
+
+def _set_long_value(path: Path, pattern: str, value: str) -> None:
+    """Set the value of the one line of a long CBS CSV matching ``pattern``; refresh the sidecar."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    [at] = [i for i, line in enumerate(lines) if re.match(pattern, line)]
+    lines[at] = ",".join([*lines[at].split(",")[:-1], value])
+    path.write_text("\n".join(lines), encoding="utf-8")
+    write_sidecar(path)
+
+
+def test_a_transcription_that_disagrees_with_its_download_stops_the_build(
+    built: tuple[Path, Path], capsys: pytest.CaptureFixture
+) -> None:
+    raw, out = built
+    # planted fault in the download: CR39, N, 2019 (also in the transcription)
+    _set_long_value(raw / "cbs/83582NED/83582NED_corop.csv", r"^\d+,410200 *,CR39 +,2019JJ00,", "99.9")
+    err = _assert_rejected(
+        raw, out, capsys, "CR39 410200 2019 (jobs)", "83582NED_corop.csv", "_wide.csv", "99900"
+    )
+    assert main(["check", "--raw", str(raw)]) == 2
+    assert "CR39 410200 2019" in capsys.readouterr().err and err
+
+
+def test_a_sum_beyond_rounding_is_a_listed_warning(built: tuple[Path, Path], tmp_path: Path) -> None:
+    raw, _ = built
+    # planted fault: M in CR01, 2019 raised by 1,000 jobs (M is in no transcription): M-N = M + N breaks
+    path = raw / "cbs/83582NED/83582NED_corop.csv"
+    line = next(
+        x
+        for x in path.read_text(encoding="utf-8").split("\n")
+        if re.match(r"^\d+,403300 *,CR01 +,2019JJ00,", x)
+    )
+    _set_long_value(path, r"^\d+,403300 *,CR01 +,2019JJ00,", f"{float(line.split(',')[-1]) + 1:.1f}")
+    report = build_mod.build(raw, tmp_path / "again")
+    [warning] = report.sbi_sum_warnings
+    assert (warning["relation"], warning["region_code"], warning["year"]) == ("M-N = M + N", "CR01", 2019)
+    assert warning["residual"] == pytest.approx(-1000) and warning["tolerance"] == 150
+    assert any(
+        line.startswith("warning: SBI sum beyond rounding: jobs 83582NED M-N = M + N in CR01 2019")
+        for line in report.lines()
+    )
 
 
 def test_is_stale_follows_inputs(raw_copy: Path, tmp_path: Path) -> None:

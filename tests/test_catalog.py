@@ -54,3 +54,38 @@ def test_sidecar_command_writes_and_refreshes(tmp_path: Path) -> None:
     second = catalog.read_sidecar(data)
     assert second.origin == "a test" and second.sha256 != first.sha256
     assert catalog.verify(data).sha256 == catalog.sha256_of(data)
+
+
+def test_reading_fields_of_a_sidecar_are_kept_when_it_is_refreshed(tmp_path: Path) -> None:
+    data = tmp_path / "long.csv"
+    data.write_text("ID,RegioS,Perioden,X_1\n1,CR01,2010JJ00,1.0\n", encoding="utf-8")
+    command = ["sidecar", str(data), "--origin", "a test", "--licence", "CC0", "--field", "unit=x 1 000"]
+    assert main([*command, "--field", "decimals=0", "--field", "measure=jobs"]) == 0
+    side = catalog.read_sidecar(data)
+    assert (side.unit, side.decimals, side.measure, side.rounded_to) == ("x 1 000", "0", "jobs", "")
+    data.write_text("ID,RegioS,Perioden,X_1\n1,CR01,2010JJ00,2.0\n", encoding="utf-8")
+    assert main(["sidecar", str(data)]) == 0
+    again = catalog.read_sidecar(data)
+    assert (again.unit, again.decimals, again.measure) == (
+        "x 1 000",
+        "0",
+        "jobs",
+    ) and again.sha256 != side.sha256
+    text = catalog.sidecar_path(data).read_text(encoding="utf-8")
+    assert "rounded_to" not in text and "code_lists" not in text  # optional fields written only when given
+    assert (
+        main(["sidecar", str(data), "--field", "unit=x 1 000 000"]) == 2
+    )  # a recorded field is not overwritten
+    assert main(["sidecar", str(data), "--field", "colour=red"]) == 2  # not an optional field
+    assert main(["sidecar", str(data), "--field", "unit"]) == 2  # not KEY=VALUE
+
+
+def test_an_unknown_sidecar_field_names_the_optional_ones(tmp_path: Path) -> None:
+    data = tmp_path / "figures.csv"
+    data.write_text("x\n1\n", encoding="utf-8")
+    catalog.write_sidecar(data, origin="a test", licence="CC0")
+    side = catalog.sidecar_path(data)
+    side.write_text(side.read_text(encoding="utf-8") + "units: x 1 000\n", encoding="utf-8")
+    with pytest.raises(InputError, match="unknown fields") as err:
+        catalog.read_sidecar(data)
+    assert err.value.value == ["units"] and "rounded_to" in err.value.expected

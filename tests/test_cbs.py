@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.server
 import json
 import math
+import shutil
 import threading
 import urllib.parse
 from collections.abc import Iterator
@@ -182,7 +183,11 @@ def test_regional_jobs_strip_padding_and_multiply_out_the_unit(raw_dir: Path) ->
     assert all(v == round(v) for v in cr39)  # absolute counts, x 1 000 multiplied out
     assert jobs.loc[jobs.region_code == "CR39", "region_name"].iloc[0] == "Zuid-Limburg"
     assert set(jobs.loc[jobs.region_code == "CR99", "year"]) == {2010, 2011, *range(2019, 2025)}
-    assert set(jobs.loc[jobs.region_code.str.startswith("CR37"), "sector"]) == {"total", "N", "M", "M-N"}
+    # the full download (83582NED_corop.csv): the total, the 21 published sections and the 7 section groups
+    sections = {*"ABCDEFGHIJKLMNOPQRS"} - {"T", "U"}
+    groups = {"B-F", "B-E", "G-N", "G-I", "M-N", "O-U", "O-Q", "R-U"}
+    assert set(jobs.loc[jobs.region_code == "CR37", "sector"]) == {"total", *sections, *groups}
+    assert (jobs.loc[jobs.source_table == "83582NED", "precision"] == 100).all()
 
 
 def test_corop_plus_cr99_sum_to_the_national_total_where_both_exist(raw_dir: Path) -> None:
@@ -190,8 +195,14 @@ def test_corop_plus_cr99_sum_to_the_national_total_where_both_exist(raw_dir: Pat
     by = {(c.sbi_key, c.year): c for c in checks}
     assert by[("T001081", 2010)].status == "ok" and by[("T001081", 2010)].difference == 0
     assert {y for (k, y), c in by.items() if k == "T001081" and c.status == "ok"} == {2010, 2011, 2019}
-    assert {y for (k, y), c in by.items() if c.status == "no_unclassified"} == set(range(2012, 2019))
+    no_cr99 = {y for (k, y), c in by.items() if k == "T001081" and c.status == "no_unclassified"}
+    assert no_cr99 == set(range(2012, 2019))
     assert not [c for c in checks if c.status == "mismatch"]
+    # all 28 codes x 15 years of the full table, each with a status (50 code-years ok, as the shared README says)
+    assert len(checks) == 28 * 15
+    counts = {s: sum(c.status == s for c in checks) for s in cbs.NATIONAL_STATUSES}
+    assert counts == {"ok": 50, "mismatch": 0, "no_unclassified": 90, "no_national": 120, "incomplete": 160}
+    assert by[("305700", 2019)].status == "incomplete"  # B is suppressed in some COROP regions
 
 
 def test_a_mismatching_national_total_is_reported() -> None:
@@ -199,12 +210,20 @@ def test_a_mismatching_national_total_is_reported() -> None:
     rows += [("CR99", "unclassified", 100.0), ("NL01", "country", 50_000.0)]  # synthetic: 40,100 != 50,000
     synthetic = pd.DataFrame(
         [
-            {"region_code": c, "region_level": lvl, "sbi_key": "T001081", "year": 2019, "jobs": v}
+            {
+                "region_code": c,
+                "region_level": lvl,
+                "sbi_key": "T001081",
+                "year": 2019,
+                "jobs": v,
+                "precision": 100.0,
+            }
             for c, lvl, v in rows
         ]
     )
     [check] = cbs.check_national_sums(synthetic)
     assert check.status == "mismatch" and check.difference == pytest.approx(-9_900)
+    assert check.tolerance == pytest.approx(50 * 42)  # half a rounding step per summed value
 
 
 def test_wide_file_with_a_malformed_number_names_file_row_and_year(tmp_path: Path, raw_dir: Path) -> None:
@@ -217,6 +236,7 @@ def test_wide_file_with_a_malformed_number_names_file_row_and_year(tmp_path: Pat
     lines[3] = ",".join(cells)
     bad = folder / src.name
     bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    shutil.copy(src.with_name(src.name + ".meta.yaml"), folder)  # the sidecar says how to read the file
     with pytest.raises(InputError) as err:
         cbs.jobs_from_wide(bad)
     assert (err.value.row, err.value.field, err.value.value) == (4, "2012", "4x.1")
@@ -267,22 +287,26 @@ def _synthetic_download(folder: Path, rows: list[tuple[str, str, int, float]]) -
         (folder / f"{name}.json").write_text(json.dumps(data), encoding="utf-8")
 
 
-def test_a_download_wins_over_the_transcription_of_the_same_cells(raw_copy: Path) -> None:
+def test_two_downloads_of_one_cell_keep_one_and_count_the_difference(raw_copy: Path) -> None:
     _synthetic_download(
         raw_copy / "cbs/fetched/83582NED",
         [
             ("CR01", "T001081", 2010, 47.7),
             ("CR01", "T001081", 2011, 99.9),
-        ],  # 2011 differs from the CSV (47.8)
+        ],  # synthetic: 2011 differs from the stored download (47.8), as a revised figure would
     )
     jobs = cbs.regional_jobs(raw_copy)
     cell = jobs[(jobs.region_code == "CR01") & (jobs.sbi_key == "T001081")].set_index("year")["jobs"]
-    assert cell[2010] == 47_700 and cell[2011] == 99_900 and cell[2012] == 46_100  # others still transcribed
+    assert cell[2010] == 47_700 and cell[2011] == 47_800 and cell[2012] == 46_100
     assert not jobs.duplicated(["region_code", "sbi_key", "year"]).any()
-    [overlap] = jobs.attrs["overlaps"]
-    assert overlap["kept"] == "83582NED (download)" and overlap["dropped"] == "83582NED (transcription)"
-    assert (overlap["cells"], overlap["cells_that_differ"]) == (2, 1)
-    assert overlap["largest_difference"] == pytest.approx(52_100)
+    by_dropped = {o["dropped_file"]: o for o in jobs.attrs["overlaps"]}
+    fetched = by_dropped["cbs/fetched/83582NED"]
+    assert fetched["kept_file"] == "cbs/83582NED/83582NED_corop.csv"
+    assert (fetched["cells"], fetched["cells_that_agree"], fetched["cells_that_differ"]) == (2, 1, 1)
+    assert fetched["largest_difference"] == pytest.approx(52_100)
+    wide = by_dropped["cbs/83582NED/cbs_83582NED_corop_banen_total_N_2010_2024_wide.csv"]
+    assert (wide["cells"], wide["cells_that_agree"], wide["cells_that_differ"]) == (1320, 1320, 0)
+    assert wide["dropped"] == "83582NED (transcription)" and wide["kept"] == "83582NED (download)"
 
 
 def test_regions_the_project_does_not_list_take_their_name_from_the_download(raw_copy: Path) -> None:
@@ -310,6 +334,8 @@ def test_regions_the_project_does_not_list_take_their_name_from_the_download(raw
 def test_hidden_folders_are_not_raw_data(raw_copy: Path) -> None:
     _synthetic_download(raw_copy / "cbs/.83582NED.partial", [("CR01", "T001081", 2010, 1.0)])
     jobs = cbs.regional_jobs(raw_copy)
-    assert jobs.attrs["overlaps"] == []
+    assert [o["dropped_file"] for o in jobs.attrs["overlaps"]] == [
+        "cbs/83582NED/cbs_83582NED_corop_banen_total_N_2010_2024_wide.csv"
+    ]
     assert (raw_copy / "cbs/.83582NED.partial/TypedDataSet.json").exists()
     verify_all(raw_copy)  # no sidecar needed for a hidden leftover

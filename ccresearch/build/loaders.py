@@ -103,8 +103,36 @@ def load_coverage(processed: Path | None = None) -> pd.DataFrame:
 
 
 def load_regional_jobs(processed: Path | None = None) -> pd.DataFrame:
-    """Jobs of employees by region, SBI section and year, as absolute counts (CBS x 1 000 multiplied out)."""
+    """Jobs of employees by region, SBI code and year, as absolute counts (CBS x 1 000 multiplied out).
+
+    Columns ``region_code, region_name, region_level, sbi_key, sbi_label, sector, year, jobs, source_table,
+    precision``; ``sector`` is ``total``, a section (``N``), a section group (``M-N``) or, nationally, a
+    division (``82``). Blank (unpublished) cells are absent rows, counted in the build report.
+    """
     return _load("regional_jobs", processed)
+
+
+def load_regional_births(processed: Path | None = None) -> pd.DataFrame:
+    """Establishment births (CBS 83631NED, counts rounded to 5) by region, SBI code and year.
+
+    Columns as :func:`load_regional_jobs` with ``births`` for ``jobs``; sectors ``total`` (from 2015), ``N``
+    and the divisions ``77`` ... ``82``. Blank cells are absent rows, counted in the build report.
+    """
+    return _load("regional_births", processed)
+
+
+def measure_precision(table: str | pd.DataFrame = "regional_jobs", processed: Path | None = None) -> float:
+    """The rounding step of a regional table's figures (``regional_jobs``: 100 jobs; ``regional_births``: 5),
+    from its ``precision`` column: the coarsest step of its rows (an InputError when the table has none)."""
+    frame = _load(table, processed) if isinstance(table, str) else table
+    steps = frame["precision"].dropna().unique() if "precision" in frame.columns else []
+    if not len(steps):
+        raise InputError(
+            "the table has no rounding step",
+            field="precision",
+            expected="a regional table (regional_jobs, regional_births) with a precision column",
+        )
+    return float(max(steps))
 
 
 def load_regions(processed: Path | None = None) -> pd.DataFrame:

@@ -35,6 +35,7 @@ def _cmd_sidecar(args: argparse.Namespace) -> int:
             retrieved=args.retrieved,
             description=args.description,
             replace=args.replace,
+            extra=_fields(args.field or []),
         )
         changes = sidecar_changes(before, sidecar)
         side = sidecar_path(path)
@@ -45,6 +46,18 @@ def _cmd_sidecar(args: argparse.Namespace) -> int:
         else:
             print(f"{side}: " + "; ".join(_change(k, a, b) for k, a, b in changes))
     return 0
+
+
+def _fields(items: list[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise InputError(
+                "not a KEY=VALUE pair", field="--field", value=item, expected="e.g. --field 'unit=x 1 000'"
+            )
+        out[key.strip()] = value.strip()
+    return out
 
 
 def _change(key: str, old: str, new: str) -> str:
@@ -87,6 +100,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--licence", help="licence of the content")
     p.add_argument("--retrieved", help="date retrieved, ISO (default: today, or as recorded)")
     p.add_argument("--description", help="one line on what the file holds")
+    p.add_argument(
+        "--field",
+        action="append",
+        metavar="KEY=VALUE",
+        help="an optional field telling the readers how to read the file (measure, unit, decimals, "
+        "rounded_to, code_lists), e.g. --field 'unit=x 1 000'; repeatable",
+    )
     p.add_argument(
         "--replace", action="store_true", help="overwrite recorded fields that differ (default: keep them)"
     )

@@ -8,6 +8,12 @@ Each raw file ``NAME`` has a sidecar ``NAME.meta.yaml`` beside it::
     sha256: 612a4e...
     description: one line on what the file holds
 
+A file that carries no metadata of its own (a long CBS CSV: codes and numbers only) may say how to read it
+in optional fields (``SIDECAR_OPTIONAL_FIELDS``): ``measure`` (the project's name of the value, e.g.
+``jobs``), ``unit`` (as CBS states it, e.g. ``x 1 000``), ``decimals`` (published decimals), ``rounded_to``
+(the step CBS rounds to, in the unit, when coarser than the decimals, e.g. ``5``) and ``code_lists`` (the
+table under ``cbs/`` whose code lists name the file's codes). The readers check their values.
+
 The build verifies every checksum before it reads anything and stops with :class:`ChecksumMismatch`
 naming the file when the bytes changed. ``ccresearch sidecar FILE`` writes or refreshes a sidecar.
 """
@@ -24,6 +30,8 @@ from ccresearch.fingerprint import sha256_of
 
 SIDECAR_SUFFIX = ".meta.yaml"
 SIDECAR_FIELDS = ("origin", "licence", "retrieved", "sha256", "description")
+SIDECAR_OPTIONAL_FIELDS = ("measure", "unit", "decimals", "rounded_to", "code_lists")
+_ALL_FIELDS = SIDECAR_FIELDS + SIDECAR_OPTIONAL_FIELDS
 # files in data/raw that are documentation, not data: they need no sidecar
 _NOT_DATA = {"README.md", ".gitkeep"}
 
@@ -37,6 +45,16 @@ class Sidecar:
     retrieved: str
     sha256: str
     description: str = ""
+    measure: str = ""
+    unit: str = ""
+    decimals: str = ""
+    rounded_to: str = ""
+    code_lists: str = ""
+
+    def written(self) -> dict[str, str]:
+        """The fields as written to the YAML file: the five always, the optional ones when given."""
+        fields = asdict(self)
+        return {k: fields[k] for k in _ALL_FIELDS if k in SIDECAR_FIELDS or fields[k]}
 
 
 def sidecar_path(path: Path) -> Path:
@@ -104,16 +122,21 @@ def read_sidecar(path: Path) -> Sidecar:
                 if key != "sha256"
                 else "run ccresearch sidecar FILE",
             )
-    unknown = sorted(set(data) - set(SIDECAR_FIELDS))
+    unknown = sorted(set(data) - set(_ALL_FIELDS))
     if unknown:
         raise InputError(
             "sidecar has unknown fields",
             file=side,
             value=unknown,
-            expected=list(SIDECAR_FIELDS),
+            expected=f"{list(SIDECAR_FIELDS)}, optionally {list(SIDECAR_OPTIONAL_FIELDS)}",
             mend="remove or rename the unknown fields",
         )
-    return Sidecar(**{k: str(data.get(k) or "") for k in SIDECAR_FIELDS})
+    return Sidecar(**{k: _text(data.get(k)) for k in _ALL_FIELDS})
+
+
+def _text(value: object) -> str:
+    """A YAML scalar as text; 0 stays '0', only an absent value is empty."""
+    return "" if value is None else str(value)
 
 
 def verify(path: Path) -> Sidecar:
@@ -179,8 +202,11 @@ def write_sidecar(
     retrieved: str | None = None,
     description: str | None = None,
     replace: bool = False,
+    extra: dict[str, str] | None = None,
 ) -> Sidecar:
     """Write or refresh the sidecar of ``path``: sha256 recomputed, other fields kept unless given.
+
+    ``extra`` sets optional fields (``SIDECAR_OPTIONAL_FIELDS``); optional fields already recorded are kept.
 
     A given field that differs from the one already recorded is refused unless ``replace`` is True: a
     refreshed checksum must not silently rewrite provenance. :func:`sidecar_changes` says what changes.
@@ -189,7 +215,23 @@ def write_sidecar(
 
     side = sidecar_path(path)
     old = _old_fields(side)
-    given = {"origin": origin, "licence": licence, "retrieved": retrieved, "description": description}
+    extra = dict(extra or {})
+    unknown = sorted(set(extra) - set(SIDECAR_OPTIONAL_FIELDS))
+    if unknown:
+        raise InputError(
+            "not an optional sidecar field",
+            file=side,
+            field=unknown[0],
+            expected=f"one of {list(SIDECAR_OPTIONAL_FIELDS)}",
+            mend="write the standard fields with their own options (--origin, --licence, ...)",
+        )
+    given = {
+        "origin": origin,
+        "licence": licence,
+        "retrieved": retrieved,
+        "description": description,
+        **extra,
+    }
     if not replace:
         for key, value in given.items():
             before = str(old.get(key) or "")
@@ -208,6 +250,7 @@ def write_sidecar(
         "retrieved": str(retrieved or old.get("retrieved") or dt.date.today().isoformat()),
         "sha256": sha256_of(path),
         "description": description or old.get("description") or "",
+        **{k: extra.get(k, old.get(k, "")) for k in SIDECAR_OPTIONAL_FIELDS},
     }
     for key in ("origin", "licence"):
         if not fields[key]:
@@ -219,7 +262,7 @@ def write_sidecar(
                 mend=f"run ccresearch sidecar {path} --{key} TEXT",
             )
     sidecar = Sidecar(**{k: str(v) for k, v in fields.items()})
-    atomic.write_text(side, yaml.safe_dump(asdict(sidecar), sort_keys=False, allow_unicode=True))
+    atomic.write_text(side, yaml.safe_dump(sidecar.written(), sort_keys=False, allow_unicode=True))
     return sidecar
 
 
@@ -242,7 +285,7 @@ def sidecar_changes(before: dict[str, str], after: Sidecar) -> list[tuple[str, s
     new = asdict(after)
     return [
         (k, str(before.get(k) or ""), str(new[k]))
-        for k in SIDECAR_FIELDS
+        for k in _ALL_FIELDS
         if str(before.get(k) or "") != str(new[k])
     ]
 
