@@ -216,7 +216,7 @@ def test_domains_read_the_data_built_in_the_parent(
     notebook = FIXTURES / "region_parameters.ipynb"
     plan = execute.plan_run(notebook, {"start_year": 2011})  # the session's data, built
     assert plan.values["start_year"] == 2011
-    with pytest.raises(ParameterError, match="year outside the regional jobs data"):
+    with pytest.raises(ParameterError, match="year outside the regional data"):
         execute.plan_run(notebook, {"start_year": 1900})
     monkeypatch.setenv("CCRESEARCH_PROCESSED", str(tmp_path / "not-built"))
     with pytest.raises(ParameterError, match="not been built"):  # no build: a clear error, no guess

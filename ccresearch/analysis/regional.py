@@ -47,12 +47,14 @@ from ccresearch.errors import InputError, ParameterError
 REQUIRED_COLUMNS = ("region_code", "region_level", "sector", "year", "jobs")
 # CBS publishes regional jobs in thousands with one decimal: each cell is rounded to 100 jobs, so its
 # rounding error is uniform on +-50 jobs, with root mean square 50 / sqrt(3) jobs.
-CBS_ROUNDING_STEP = 100.0
+CBS_ROUNDING_STEP = 100.0  # jobs; a table's own step is in its ``precision`` column (births: 5)
 CBS_ROUNDING_RMSE_JOBS = CBS_ROUNDING_STEP / 2 / 3**0.5
+MEASURES = ("jobs", "births")  # the counts notebook 03 can analyse: CBS 83582NED jobs, 83631NED births
 REST_SECTOR = "rest"
 TOTAL_SECTOR = "total"
 
 __all__ = [
+    "MEASURES",
     "REST_SECTOR",
     "TOTAL_SECTOR",
     "AgencyShare",
@@ -63,6 +65,7 @@ __all__ = [
     "case",
     "event_study_placebos",
     "later_claims",
+    "measure_table",
     "netherlands",
     "panel",
     "provisional_years",
@@ -104,6 +107,32 @@ def _select(jobs: pd.DataFrame, *, level: str, sector: str | None = None) -> pd.
             )
         rows = chosen
     return rows
+
+
+def measure_table(measure: str = "jobs", table: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The tidy table of ``measure`` (``jobs``: :func:`ccresearch.load_regional_jobs`; ``births``:
+    :func:`ccresearch.load_regional_births`) with its count in the column ``jobs``, the name the regional
+    methods read, and its ``precision`` (CBS rounding step) kept. ``table`` is used instead of loading."""
+    if measure not in MEASURES:
+        raise ParameterError(
+            "unknown measure", field="measure", value=measure, expected=f"one of {list(MEASURES)}"
+        )
+    if table is None:
+        from ccresearch.build import loaders
+
+        table = loaders.load_regional_jobs() if measure == "jobs" else loaders.load_regional_births()
+    if measure != "jobs" and measure in table.columns:
+        table = table.rename(columns={measure: "jobs"})
+    return table
+
+
+def precision_of(table: pd.DataFrame, sector: str, level: str = "corop") -> float:
+    """The CBS rounding step of ``sector`` at ``level`` from the table's ``precision`` column (100 jobs when the
+    table has none, as in the two-row transcription)."""
+    if "precision" not in table.columns:
+        return CBS_ROUNDING_STEP
+    rows = table.loc[(table["sector"] == sector) & (table["region_level"] == level), "precision"].dropna()
+    return float(rows.max()) if len(rows) else CBS_ROUNDING_STEP
 
 
 def region_codes(jobs: pd.DataFrame, level: str = "corop") -> list[str]:
@@ -351,6 +380,20 @@ CAVEATS_N = ("no_call_centre_code", "sector_n_proxy", "agency_share", "agency_wo
 CAVEATS_TOTAL = ("total_not_specific",)
 CAVEATS_OTHER = ("sector_not_specific",)
 CAVEATS_ALL = ("december_count", "provisional", "national_reference", "rounding", "one_treated_region")
+CAVEATS_BIRTHS = (
+    "births_not_jobs",
+    "no_call_centre_code",
+    "births_rounding",
+    "provisional",
+    "one_treated_region",
+)
+CAVEATS_BIRTHS_82 = (
+    "births_not_jobs",
+    "division_82_proxy",
+    "births_rounding",
+    "provisional",
+    "one_treated_region",
+)
 
 DID_STATISTICS = (
     "estimate",
@@ -395,7 +438,9 @@ class RegionalAnalysis:
     triple: Any = None  # triple difference: the sector against the rest of the region (methods.triple)
     level: str = "corop"
     unit_names: dict[str, str] = field(default_factory=dict)
-    precision_jobs: float = 100.0  # CBS rounds each cell to 100 jobs
+    precision_jobs: float = 100.0  # CBS rounds each cell to 100 jobs (births: 5)
+    measure: str = "jobs"  # the count analysed: jobs (83582NED) or establishment births (83631NED)
+    excluded: tuple[str, ...] = ()  # regions left out: a zero count where the outcome needs a positive one
     provisional_years: tuple[int, ...] = ()
     data_table: str = "83582NED"
     agency: AgencyShare | None = None
@@ -526,17 +571,15 @@ class RegionalAnalysis:
     # numbers to record --------------------------------------------------------------------------------------
     def summary(self) -> dict[str, Any]:
         """Headline numbers: shift_share, did (with event study pre-trend) and synth."""
-        ss = self.shift_share.summary(None if self.sector == TOTAL_SECTOR else self.sector)
+        change = float(self.jobs.loc[self.end_year, self.region] - self.jobs.loc[self.base_year, self.region])
         out: dict[str, Any] = {
             "region": self.region,
             "sector": self.sector,
+            "measure": self.measure,
             "treatment_year": self.treatment_year,
             "outcome": self.outcome,
-            "shift_share": {
-                **ss,
-                "start_year": self.shift_share.start_year,
-                "end_year": self.shift_share.end_year,
-            },
+            # the change of the count (jobs or births) from the base year to the end year
+            "change": {"start_year": self.base_year, "end_year": self.end_year, "value": change},
             "did": {
                 "estimate": self.did.estimate,
                 # the headline p-value is the placebo (permutation) p-value; the others are named for what they are
@@ -566,6 +609,15 @@ class RegionalAnalysis:
                 "exact_pre_fit": self.region in self.placebo.exact_fits,
                 "estimate": self.synth_post_gap(),
             }
+        if self.shift_share is not None:
+            ss = self.shift_share.summary(None if self.sector == TOTAL_SECTOR else self.sector)
+            out["shift_share"] = {
+                **ss,
+                "start_year": self.shift_share.start_year,
+                "end_year": self.shift_share.end_year,
+            }
+        if self.excluded:
+            out["excluded_regions"] = list(self.excluded)
         if self.triple is not None:
             t = self.triple
             out["triple"] = {
@@ -581,7 +633,7 @@ class RegionalAnalysis:
                 "outcome": t.outcome,
                 "left_out_regions": list(t.left_out_regions),
             }
-        if self.shift_share_years is not None:
+        if self.shift_share_years is not None and "shift_share" in out:
             years = self.shift_share_years.dropna(subset=["regional"])
             out["shift_share"]["regional_by_start_year"] = {
                 "low": float(years["regional"].min()) if len(years) else None,
@@ -630,17 +682,18 @@ class RegionalAnalysis:
         out: dict[str, Any] = {
             "region": self.region,
             "sector": self.sector,
-            "shift_share": s["shift_share"],
+            "measure": self.measure,
+            "change": s["change"],
             "did": s["did"],
         }
         headline = {
-            "jobs_change": s["shift_share"]["actual"],
+            "jobs_change" if self.measure == "jobs" else f"{self.measure}_change": s["change"]["value"],
             "did_placebo_p_value": s["did"]["placebo_p_value"],
         }
         if "synth" in s:
             out["synth"] = s["synth"]
             headline["synth_placebo_p_value"] = s["synth"]["p_value"]
-        for key in ("sdid", "triple", "robustness", "effects_jobs"):
+        for key in ("shift_share", "excluded_regions", "sdid", "triple", "robustness", "effects_jobs"):
             if key in s:
                 out[key] = s[key]
         out["headline"] = headline
@@ -652,7 +705,7 @@ class RegionalAnalysis:
         return (
             f"RegionalAnalysis({self.region} {self.region_name!r}, sector {self.sector}, "
             f"{self.start_year}-{self.end_year}, treatment {self.treatment_year}, {len(self.donors)} donors: "
-            f"jobs change {s['shift_share']['actual']:+,.0f}, DiD {self.did.estimate:+.3g} "
+            f"{self.measure} change {s['change']['value']:+,.0f}, DiD {self.did.estimate:+.3g} "
             f"(placebo p={self.did.placebo_p_value:.2f}){synth})"
         )
 
@@ -665,7 +718,7 @@ class RegionalAnalysis:
             ("sector", self.sector),
             ("years", f"{self.start_year}-{self.end_year}, treatment {self.treatment_year}"),
             ("donors", str(len(self.donors))),
-            ("shift_share.actual", f"{s['shift_share']['actual']:+,.0f}"),
+            ("change", f"{s['change']['value']:+,.0f} {self.measure}"),
             ("did.estimate", f"{self.did.estimate:+.4g}"),
             ("did.placebo_p_value", f"{self.did.placebo_p_value:.3f}"),
         ]
@@ -739,6 +792,7 @@ def analyse_region(
     level: str = "corop",
     synth: bool = True,
     robustness: bool = True,
+    measure: Literal["jobs", "births"] = "jobs",
     *,
     jobs: pd.DataFrame | None = None,
     facts: pd.DataFrame | None = None,
@@ -766,12 +820,12 @@ def analyse_region(
             value="a DataFrame",
             expected="analyse_region(region, ..., jobs=table), or leave jobs out to load it",
         )
-    if jobs is None:
-        from ccresearch.build.loaders import load_regional_jobs
-
-        jobs = load_regional_jobs()
+    jobs = measure_table(measure, jobs)
     region = _resolve(region, level, "region")
-    all_jobs = panel(jobs, sector=sector, level=level, outcome="jobs")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # regions with a suppressed cell are left out of the panel
+        all_jobs = panel(jobs, sector=sector, level=level, outcome="jobs")
+    step = precision_of(jobs, sector, level)
     first, last = int(all_jobs.index.min()), int(all_jobs.index.max())
     start_year = first if start_year is None else int(start_year)
     end_year = last if end_year is None else int(end_year)
@@ -806,24 +860,40 @@ def analyse_region(
         )
     if outcome not in ("jobs", "index"):
         raise ParameterError("unknown outcome", field="outcome", value=outcome, expected="'jobs' or 'index'")
+    # a zero count cannot be indexed (base year) nor logged (any year): such regions are left out, and named
+    counts = window[[region, *donor_list]]
+    zero = counts.loc[base_year] <= 0 if outcome == "index" else (counts <= 0).any()
+    excluded = tuple(str(u) for u in counts.columns[zero.to_numpy()])
+    if region in excluded:
+        raise ParameterError(
+            f"the region has a zero {measure} count where the outcome needs a positive one",
+            field="region",
+            value=region,
+            expected=f"a region with {measure} above zero in {base_year} (index) or in every year (jobs "
+            "outcome), or another sector",
+        )
+    donor_list = [d for d in donor_list if d not in excluded]
     units = [region, *donor_list]
     outcome_panel = window[units]
     if outcome == "index":
         outcome_panel = outcome_panel / outcome_panel.loc[base_year] * 100.0
     log = outcome == "jobs"
     names = _names(jobs, list(all_jobs.columns))
-    floor = rounding_floor(window.loc[base_year], outcome, units)
+    floor = rounding_floor(window.loc[base_year], outcome, units, step)
     outcome_panel = outcome_panel.copy()
     outcome_panel.attrs["unit_names"] = {u: names[u] for u in units}
     outcome_panel.attrs["precision"] = floor
     # the loaders' table, converted for the two years compared (a section suppressed in either goes to rest)
-    ss = shift_share(jobs, region, base_year, end_year, level=level)
-    ss_sector = None if sector == TOTAL_SECTOR else sector
-    ss_years = shift_share_by_start_year(
-        jobs, region, range(first, end_year), end_year, ss_sector, level=level
-    )
+    ss = ss_years = None
+    if measure == "jobs":  # births are published for N and its divisions only: no section structure
+        ss = shift_share(jobs, region, base_year, end_year, level=level)
+        ss_sector = None if sector == TOTAL_SECTOR else sector
+        ss_years = shift_share_by_start_year(
+            jobs, region, range(first, end_year), end_year, ss_sector, level=level
+        )
     triple = None
-    if sector != TOTAL_SECTOR:
+    within = _within(jobs, sector, level, start_year, end_year)
+    if sector != TOTAL_SECTOR and within is not None:
         # the sector against the rest of the same region's economy, with the comparison regions
         triple = triple_difference(
             jobs,
@@ -833,6 +903,7 @@ def analyse_region(
             start_year,
             end_year,
             donor_list,
+            within=within,
             outcome="log" if log else "index",
             base_year=base_year,
             region_level=level,
@@ -850,7 +921,7 @@ def analyse_region(
             outcome_panel, treated=region, treatment_year=treatment_year, precision=floor
         )
         synth_result = placebo_result.result
-        inference = synth_ratios(placebo_result, window.loc[base_year], outcome)
+        inference = synth_ratios(placebo_result, window.loc[base_year], outcome, step)
     definition = case()
     if status is None:
         from ccresearch.build.loaders import load_cbs_status
@@ -865,10 +936,17 @@ def analyse_region(
         from ccresearch.build.loaders import load_sources
 
         sources = load_sources()
+    if measure != "jobs":
+        stated = stated.iloc[0:0]  # the stated targets are jobs: nothing to set against births
     used = sources[sources["source_id"].isin(set(stated["source_id"]))] if "source_id" in sources else sources
-    caveat_ids = (
-        CAVEATS_N if sector == "N" else CAVEATS_TOTAL if sector == TOTAL_SECTOR else CAVEATS_OTHER
-    ) + CAVEATS_ALL
+    tables = jobs.loc[(jobs["region_level"] == level) & (jobs["sector"] == sector), "source_table"]
+    data_table = str(tables.mode().iloc[0]) if len(tables) else str(definition["status_table"])
+    if measure == "jobs":
+        caveat_ids = (
+            CAVEATS_N if sector == "N" else CAVEATS_TOTAL if sector == TOTAL_SECTOR else CAVEATS_OTHER
+        ) + CAVEATS_ALL
+    else:
+        caveat_ids = CAVEATS_BIRTHS_82 if sector == "82" else CAVEATS_BIRTHS
     result = RegionalAnalysis(
         region=region,
         sector=sector,
@@ -892,12 +970,16 @@ def analyse_region(
         triple=triple,
         level=level,
         unit_names=names,
-        precision_jobs=CBS_ROUNDING_STEP,
+        precision_jobs=step,
+        measure=measure,
+        excluded=excluded,
         provisional_years=tuple(
-            y for y in provisional_years(status, definition["status_table"]) if start_year <= y <= end_year
+            y for y in provisional_years(status, data_table) if start_year <= y <= end_year
         ),
-        data_table=str(definition["status_table"]),
-        agency=agency_share(jobs, definition["agency_share"]) if sector == "N" else None,
+        data_table=data_table,
+        agency=agency_share(jobs, definition["agency_share"])
+        if sector == "N" and measure == "jobs"
+        else None,
         unclassified=unclassified(jobs, range(start_year, end_year + 1)),
         target_facts=stated,
         target_region=target_region(stated),
@@ -913,21 +995,40 @@ def analyse_region(
     return result
 
 
-def rounding_floor(base_jobs: pd.Series, outcome: str, units: list[str]) -> pd.Series:
+def _within(jobs: pd.DataFrame, sector: str, level: str, start_year: int, end_year: int) -> str | None:
+    """What the sector is compared with inside its region for the triple difference: the region's total when the
+    table has it in every year of the window; for a division (a numeric SBI code, e.g. 82) without that, its
+    section N when present in every year (the births table holds N and its divisions 77-82 only); else None."""
+    rows = jobs[(jobs["region_level"] == level) & jobs["year"].between(start_year, end_year)]
+    years = set(range(start_year, end_year + 1))
+    for candidate in (TOTAL_SECTOR, "N"):
+        if candidate == sector or (candidate == "N" and not str(sector).isdigit()):
+            continue
+        if years <= set(rows.loc[rows["sector"] == candidate, "year"]):
+            return candidate
+    return None
+
+
+def rounding_floor(
+    base_jobs: pd.Series, outcome: str, units: list[str], step: float = CBS_ROUNDING_STEP
+) -> pd.Series:
     """Root mean square CBS rounding error of one cell, per unit, in outcome units.
 
     ``jobs``: 28.9 jobs (rounding to 100 is uniform on +-50); ``index``: 100 x 28.9 / the unit's jobs in the
     base year; ``log``: 28.9 / base jobs.
     """
     base = base_jobs.reindex(units).astype(float)
+    rmse = float(step) / 2 / 3**0.5  # rounding to ``step`` is uniform on +-step/2
     if outcome == "jobs":
-        return pd.Series(CBS_ROUNDING_RMSE_JOBS, index=units, name="pre_rmspe_floor")
+        return pd.Series(rmse, index=units, name="pre_rmspe_floor")
     if outcome == "index":
-        return (100.0 * CBS_ROUNDING_RMSE_JOBS / base).rename("pre_rmspe_floor")
-    return (CBS_ROUNDING_RMSE_JOBS / base).rename("pre_rmspe_floor")
+        return (100.0 * rmse / base).rename("pre_rmspe_floor")
+    return (rmse / base).rename("pre_rmspe_floor")
 
 
-def synth_ratios(placebo: Any, base_jobs: pd.Series, outcome: str) -> pd.DataFrame:
+def synth_ratios(
+    placebo: Any, base_jobs: pd.Series, outcome: str, step: float = CBS_ROUNDING_STEP
+) -> pd.DataFrame:
     """Post/pre RMSPE ratios of the placebo test with the pre-RMSPE floored at the CBS rounding error.
 
     With a short pre-period (2010-2014) and many donors, a synthetic control often matches a region
@@ -940,7 +1041,7 @@ def synth_ratios(placebo: Any, base_jobs: pd.Series, outcome: str) -> pd.DataFra
     Returns a DataFrame indexed by unit: ``pre_rmspe, post_rmspe, pre_rmspe_floor, ratio``.
     """
     units = list(placebo.ratios.index)
-    floor = rounding_floor(base_jobs, outcome, units)
+    floor = rounding_floor(base_jobs, outcome, units, step)
     pre = placebo.pre_rmspe.reindex(units).astype(float)
     post = placebo.post_rmspe.reindex(units).astype(float)
     ratio = post / np.maximum(pre, floor)

@@ -218,14 +218,20 @@ def _estimates(
     return rows, {"did": did, "conformal": conformal, "sdid": sdid}
 
 
-def _outcome_panel(a: RegionalAnalysis, start_year: int, outcome: str) -> pd.DataFrame:
+def _outcome_panel(a: RegionalAnalysis, start_year: int, outcome: str) -> pd.DataFrame | None:
+    """The panel of a variant; donors with a zero count where the outcome needs a positive one are left out
+    (None when the treated region has one)."""
     from ccresearch.analysis.regional import rounding_floor
 
-    units = [a.region, *a.donors]
-    window = a.jobs.loc[start_year : a.end_year, units]
+    window = a.jobs.loc[start_year : a.end_year, [a.region, *a.donors]]
+    zero = window.loc[a.base_year] <= 0 if outcome == "index" else (window <= 0).any()
+    if bool(zero[a.region]):
+        return None
+    units = [u for u in window.columns if not zero[u]]
+    window = window[units]
     out = window / window.loc[a.base_year] * 100.0 if outcome == "index" else window.copy()
     out.attrs["unit_names"] = {u: a.name(u) for u in units}
-    out.attrs["precision"] = rounding_floor(a.jobs.loc[a.base_year], outcome, units)
+    out.attrs["precision"] = rounding_floor(a.jobs.loc[a.base_year], outcome, units, a.precision_jobs)
     return out
 
 
@@ -279,6 +285,8 @@ def sensitivity(
                 else _outcome_panel(a, start, outcome)
             )
             is_base = outcome == a.outcome and start == a.start_year
+            if panel is None:
+                continue  # the treated region has a zero count where this outcome needs a positive one
             found, fitted = _estimates(
                 panel,
                 a.region,

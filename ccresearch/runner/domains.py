@@ -8,6 +8,9 @@
 - ``deadweight``, ``displacement``, ``substitution``: 0 up to (not including) 1 (gross-to-net shares: at 1 nothing
   is additional); any name ending in ``_share``: 0 to 1.
 - ``language``: en or nl.
+- ``measure``: a count of the regional data (``jobs``: CBS 83582NED; ``births``: establishment births, 83631NED);
+  the data years above are then those of that table. ``sector``: an SBI code the chosen table holds at COROP level
+  (e.g. N, M-N, total; births: total, N, 77-82), checked against the processed data.
 - across parameters, where present: ``start_year + 2 <= treatment_year <= end_year`` (the pre-trend test needs
   two years before treatment); the treated region is not in the donor pool (the treated region is ``treated``,
   or ``region`` in a notebook without ``treated``). ``donors`` holds at least two regions.
@@ -232,6 +235,56 @@ def jobs_years() -> tuple[int, int]:
     return int(years[0]), int(years[1])
 
 
+MEASURE_TABLES = {"jobs": "regional_jobs", "births": "regional_births"}
+
+
+def measure_years(measure: str = "jobs") -> tuple[int, int]:
+    """First and last year of the regional table of ``measure`` (from the processed data's manifest)."""
+    if measure == "jobs":
+        return jobs_years()
+    from ccresearch.build.loaders import data_summary
+
+    years = data_summary().get(f"{MEASURE_TABLES[measure]}_years")
+    if not years:
+        raise ParameterError(
+            "the processed data has not been built yet",
+            expected="run `ccresearch build` (run, sweep and reports build it first)",
+        )
+    return int(years[0]), int(years[1])
+
+
+def measure_sectors(measure: str = "jobs", level: str = "corop") -> list[str]:
+    """The SBI codes (``sector`` values) the regional table of ``measure`` holds at ``level``, sorted."""
+    from ccresearch.build import loaders
+
+    table = loaders.load_regional_jobs() if measure == "jobs" else loaders.load_regional_births()
+    return sorted(str(x) for x in table.loc[table["region_level"] == level, "sector"].dropna().unique())
+
+
+def _check_measure_sector(values: Mapping[str, Any], where: str | None) -> None:
+    measure = values.get("measure", "jobs")
+    if measure not in MEASURE_TABLES:
+        raise ParameterError(
+            "unknown measure",
+            file=where,
+            field="measure",
+            value=measure,
+            expected=" or ".join(MEASURE_TABLES),
+        )
+    sector = values.get("sector")
+    if not isinstance(sector, str) or "region" not in values:
+        return
+    sectors = measure_sectors(measure)
+    if sector not in sectors:
+        raise ParameterError(
+            f"no {measure} data for this sector at COROP level",
+            file=where,
+            field="sector",
+            value=sector,
+            expected=f"an SBI code of the {measure} table: {', '.join(sectors)}",
+        )
+
+
 def is_share(name: str) -> bool:
     """Whether ``name`` is a share parameter (0..1)."""
     return name in SHARE_NAMES or name.endswith("_share")
@@ -245,6 +298,7 @@ def has_domain(name: str) -> bool:
         or name in DATA_YEAR_NAMES
         or name == "since_year"
         or name == "language"
+        or name in ("measure", "sector")
         or is_share(name)
     )
 
@@ -285,7 +339,7 @@ def check_value(
         first, last = (years or jobs_years)()
         if not first <= value <= last:
             raise ParameterError(
-                "year outside the regional jobs data",
+                "year outside the regional data",
                 file=where,
                 field=name,
                 value=value,
@@ -391,8 +445,17 @@ def check_all(
 
     def years() -> Any:
         if not years_cache:
-            years_cache.append(jobs_years())
+            years_cache.append(measure_years(str(values.get("measure", "jobs"))))
         return years_cache[0]
+
+    try:
+        _check_measure_sector(values, Path(notebook).name if notebook is not None else None)
+    except ParameterError as exc:
+        name = exc.field or ""
+        if name not in given and "(the notebook's default)" not in exc.problem:
+            exc.problem += " (the notebook's default)"
+            exc.args = (exc.describe(),)
+        raise
 
     for name, value in values.items():
         try:
