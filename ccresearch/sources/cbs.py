@@ -713,8 +713,8 @@ def _resolve_overlaps(
         differ = group[~group["_same"]]
         if len(differ) and "transcription" in {origin, origin_kept}:
             first_bad = differ.sort_values(cell).iloc[0]
-            value = None if pd_isna(first_bad[measure]) else float(first_bad[measure])
-            other = None if pd_isna(first_bad[f"{measure}_kept"]) else float(first_bad[f"{measure}_kept"])
+            value = None if _isna(first_bad[measure]) else float(first_bad[measure])
+            other = None if _isna(first_bad[f"{measure}_kept"]) else float(first_bad[f"{measure}_kept"])
             raise InputError(
                 f"a transcription and a download give different values for the same cell ({len(differ)} "
                 "cells differ)",
@@ -743,7 +743,7 @@ def _resolve_overlaps(
     return kept, overlaps
 
 
-def pd_isna(value: Any) -> bool:
+def _isna(value: Any) -> bool:
     """True for a missing scalar (None or NaN)."""
     return value is None or (isinstance(value, float) and value != value)
 
