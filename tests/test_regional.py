@@ -114,8 +114,8 @@ def test_index_panel_without_base_year_is_refused():
 
 def test_unknown_sector_names_the_available_ones():
     with pytest.raises(ParameterError) as err:
-        regional.panel(real_jobs(), sector="Q")
-    assert "total" in str(err.value) and "'Q'" in str(err.value)
+        regional.panel(real_jobs(), sector="X")
+    assert "total" in str(err.value) and "'X'" in str(err.value) and "'M-N'" in str(err.value)
 
 
 def test_duplicate_rows_are_an_input_error():
@@ -140,12 +140,14 @@ def test_netherlands_is_the_sum_of_corop_regions_without_cr99():
     assert nl.loc[2019] == pytest.approx(1_094_400 - 5_500, abs=2_000)
 
 
-def test_region_sector_table_with_total_and_n_gives_n_and_rest():
-    table = regional.region_sector_table(real_jobs())
-    assert sorted(table["sector"].unique()) == ["N", "rest"]
+def test_region_sector_table_of_the_full_cbs_table_uses_sections_and_rest():
+    table = regional.region_sector_table(real_jobs(), years=(2014, 2019))
+    sectors = set(table["sector"].unique())
+    assert "rest" in sectors and {"N", "C", "G", "Q"} <= sectors
+    assert all(len(x) == 1 for x in sectors - {"rest"})  # sections only: no groups (M-N, B-F), no total
     assert table["region_code"].nunique() == 40
     cr39 = table[(table["region_code"] == "CR39") & (table["year"] == 2019)].set_index("sector")["jobs"]
-    assert cr39["N"] == pytest.approx(34_500) and cr39["rest"] == pytest.approx(266_000 - 34_500)
+    assert cr39["N"] == pytest.approx(34_500) and cr39.sum() == pytest.approx(266_000)
 
 
 def test_region_sector_table_of_synthetic_full_table_uses_sections_not_aggregates():
