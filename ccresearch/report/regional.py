@@ -8,6 +8,7 @@ CBS rounds to 100), figures are single-panel ``draw(fig)`` functions legible at 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -112,10 +113,9 @@ class _Ctx:
 
     def sector_words(self) -> str:
         s = self.a.sector
-        if s == "N":
-            return self.w.text("regional.sector.N")
-        if s == TOTAL_SECTOR:
-            return self.w.text("regional.sector.total")
+        key = f"regional.sector.{s}"
+        if s in ("N", TOTAL_SECTOR, "82") and self.w.has(key):
+            return self.w.text(key)
         return self.w.text("regional.sector.other", sector=s)
 
     def sector_short(self) -> str:
@@ -160,7 +160,7 @@ class _Ctx:
         """The Source line of a figure or table: the CBS tables, each linked to the source list."""
         links = [
             self.doc.cite(f"cbs-{t}", self.w.text("regional.source.cbs_table", table=t))
-            for t in tables or ("83582NED",)
+            for t in tables or (self.a.data_table,)
         ]
         return Markup("; ").join(links)
 
@@ -169,6 +169,50 @@ class _Ctx:
 
     def txt(self, key: str, **values: Any) -> str:
         return self.w.text(f"regional.{key}", **values)
+
+
+# words of the jobs report that name the count, and what they become for another measure (the catalogue's
+# ``regional.<measure>.<key>`` entries replace whole messages where more than the noun changes)
+_NOUNS = {
+    ("births", "nl"): (
+        ("banenindex", "index van de oprichtingen"),
+        ("Banen", "Oprichtingen"),
+        ("banen", "oprichtingen"),
+    ),
+    ("births", "en"): (("Jobs", "Births"), ("jobs", "births")),
+}
+
+
+class MeasureWords(Words):
+    """The catalogue for the report of one measure: for ``births``, ``regional.births.<key>`` where the catalogue
+    has it, else the jobs wording with the count's noun replaced (banen -> oprichtingen, jobs -> births)."""
+
+    def __init__(self, language: str, measure: str = "jobs") -> None:
+        super().__init__(language)
+        self.measure = measure
+
+    def _pick(self, key: str) -> tuple[str, bool]:
+        if self.measure == "jobs" or not key.startswith("regional."):
+            return key, False
+        own = f"regional.{self.measure}.{key.removeprefix('regional.')}"
+        return (own, False) if self.has(own) else (key, True)
+
+    def _swap(self, text: str) -> str:
+        for old, new in _NOUNS.get((self.measure, self.language), ()):
+            text = re.sub(rf"\b{old}\b", new, text)
+        return text
+
+    def text(self, key: str, /, **values: Any) -> str:
+        """Plain text of ``key`` for this measure."""
+        chosen, swap = self._pick(key)
+        out = super().text(chosen, **values)
+        return self._swap(out) if swap else out
+
+    def __call__(self, key: str, /, **values: Any) -> Markup:
+        """Safe HTML of ``key`` for this measure (the noun replaced in the escaped text)."""
+        chosen, swap = self._pick(key)
+        out = super().__call__(chosen, **values)
+        return Markup(self._swap(str(out))) if swap else out
 
 
 class _Later:
@@ -385,11 +429,7 @@ def _draw_placebo_gaps(c: _Ctx) -> Callable[[Any], None]:
 def _data_section(c: _Ctx) -> None:
     a, w = c.a, c.w
     s = c.doc.section("data", c.said("data.title"))
-    s.paragraph(
-        c.said(
-            "data.intro", table=c.source("83582NED"), n=a.jobs.shape[1], start=a.start_year, end=a.end_year
-        )
-    )
+    s.paragraph(c.said("data.intro", table=c.source(), n=a.jobs.shape[1], start=a.start_year, end=a.end_year))
     items = []
     for cid in a.caveats:
         if cid == "agency_share":
@@ -456,7 +496,7 @@ def _data_section(c: _Ctx) -> None:
             frame,
             columns,
             c.said("data.table_caption", sector=c.sector_words(), region=c.name),
-            source=c.source("83582NED"),
+            source=c.source(),
             notes=notes,
         )
     )
@@ -506,7 +546,7 @@ def _trends_section(c: _Ctx) -> None:
             )
             + _provisional_caption(c),
             alt,
-            source=c.source("83582NED"),
+            source=c.source(),
             height=4.6,
             narrow_height=5.2,
         )
@@ -571,7 +611,7 @@ def _shift_share_section(c: _Ctx) -> None:
             )
             + _provisional_caption(c),
             alt,
-            source=c.source("83582NED"),
+            source=c.source(),
             height=3.4,
             narrow_height=3.8,
         )
@@ -601,7 +641,7 @@ def _shift_share_section(c: _Ctx) -> None:
             c.said(
                 "shift_share.table_caption", region=c.name, start=ss["start_year"], end=c.year(ss["end_year"])
             ),
-            source=c.source("83582NED"),
+            source=c.source(),
             notes=[c.said("shift_share.table_note")],
         )
     )
@@ -647,7 +687,7 @@ def _shift_share_years(c: _Ctx, s: Any) -> None:
             c.said("shift_share.years_caption", region=c.name, sector=c.sector_words(), end=c.year(end))
             + _provisional_caption(c),
             alt,
-            source=c.source("83582NED"),
+            source=c.source(),
             height=4.2,
             narrow_height=4.8,
         )
@@ -728,7 +768,7 @@ def _did_section(c: _Ctx) -> None:
             )
             + _provisional_caption(c),
             alt,
-            source=c.source("83582NED"),
+            source=c.source(),
             height=4.2,
             narrow_height=4.8,
         )
@@ -766,7 +806,7 @@ def _did_section(c: _Ctx) -> None:
             c.said("event.caption", region=c.name, ref=a.base_year, n=len(a.donors), unit=c.unit())
             + _provisional_caption(c),
             alt,
-            source=c.source("83582NED"),
+            source=c.source(),
             height=4.2,
             narrow_height=4.8,
         )
@@ -794,7 +834,7 @@ def _did_section(c: _Ctx) -> None:
             table,
             columns,
             c.said("did.table_caption", region=c.name, sector=c.sector_words(), unit=c.unit()),
-            source=c.source("83582NED"),
+            source=c.source(),
             notes=[c.said("did.table_note")],
         )
     )
@@ -851,7 +891,7 @@ def _synth_section(c: _Ctx) -> None:
             c.said("synth.caption", region=c.name, outcome=c.outcome_words(), year=a.treatment_year)
             + _provisional_caption(c),
             alt,
-            source=c.source("83582NED"),
+            source=c.source(),
             height=4.2,
             narrow_height=4.8,
         )
@@ -869,7 +909,7 @@ def _synth_section(c: _Ctx) -> None:
             )
             + _provisional_caption(c),
             alt,
-            source=c.source("83582NED"),
+            source=c.source(),
             height=4.2,
             narrow_height=4.8,
         )
@@ -918,7 +958,7 @@ def _synth_section(c: _Ctx) -> None:
             weights,
             columns,
             c.said("synth.table_caption", region=c.name),
-            source=c.source("83582NED"),
+            source=c.source(),
         )
     )
     if a.sensitivity is not None:
@@ -982,7 +1022,7 @@ def _synth_intervals(c: _Ctx, s: Any) -> None:
             table,
             columns,
             c.said("synth.conformal_caption", region=c.name, level=level),
-            source=c.source("83582NED"),
+            source=c.source(),
             notes=[c.said("synth.conformal_note")],
         )
     )
@@ -1086,7 +1126,7 @@ def _robustness_section(c: _Ctx) -> None:
             _draw_spec_curve(c),
             c.said("robust.caption", region=c.name, n=len(specs), level=level),
             alt,
-            source=c.source("83582NED"),
+            source=c.source(),
             height=4.2,
             narrow_height=5.0,
         )
@@ -1175,7 +1215,7 @@ def _robustness_section(c: _Ctx) -> None:
             table,
             columns,
             c.said("robust.table_caption", region=c.name, level=level),
-            source=c.source("83582NED"),
+            source=c.source(),
         )
     )
 
@@ -1352,7 +1392,7 @@ def _target_section(c: _Ctx) -> None:
             frame,
             columns,
             c.said("target.check_caption", region=c.name),
-            source=c.source("83582NED"),
+            source=c.source(),
             notes=notes,
         )
     )
@@ -1381,12 +1421,17 @@ def _limitations_section(c: _Ctx) -> None:
     items = []
     if a.sector == "N":
         items.append(c.said("limits.proxy"))
+    if a.measure == "births":
+        items.append(c.said("limits.births"))
+    if a.excluded:
+        items.append(c.said("limits.excluded", regions=", ".join(a.name(r) for r in a.excluded)))
     items.append(c.said("limits.one_region", smallest=c.p(1 / (len(a.donors) + 1), 3)))
     items.append(
         c.said("limits.pre_years", n=a.base_year - a.start_year + 1, start=a.start_year, end=a.base_year)
     )
     items.append(c.said("limits.other_events"))
-    items.append(c.said("limits.programme_counts"))
+    if a.measure == "jobs":
+        items.append(c.said("limits.programme_counts"))
     if a.provisional_years:
         items.append(c.said("limits.provisional", years=", ".join(str(y) for y in a.provisional_years)))
     s.bullets(items)
@@ -1396,7 +1441,8 @@ def _summary(c: _Ctx, s: Any) -> None:
     a, doc = c.a, c.doc
     j0, j1 = float(a.jobs.loc[a.base_year, a.region]), float(a.jobs.loc[a.end_year, a.region])
     n0, n1 = float(a.netherlands.loc[a.base_year]), float(a.netherlands.loc[a.end_year])
-    ss = a.summary()["shift_share"]
+    summary = a.summary()
+    ss = summary.get("shift_share")
     items = [
         c.said(
             "summary.jobs",
@@ -1410,7 +1456,9 @@ def _summary(c: _Ctx, s: Any) -> None:
             nl_change=c.pct(n1 / n0 - 1, 1, sign=True),
             ref=doc.ref("trend-lines"),
         ),
-        c.said(
+        None
+        if a.shift_share is None
+        else c.said(
             "summary.shift_share",
             start=ss["start_year"],
             end=c.year(ss["end_year"]),
@@ -1460,8 +1508,9 @@ def _summary(c: _Ctx, s: Any) -> None:
         items.append(_mde_words(c))
     quiet = (a.did.placebo_p_value or 1) > 0.1 and (synth_p is None or synth_p > 0.1)
     items.append(c.said("summary.reading_quiet" if quiet else "summary.reading_stands_out", region=c.name))
-    s.bullets(items)
-    doc.add_headline("jobs_change", c.txt("headline.jobs_change"), c.jobs(ss["actual"], sign=True))
+    s.bullets([i for i in items if i is not None])
+    key = "jobs_change" if a.measure == "jobs" else f"{a.measure}_change"
+    doc.add_headline(key, c.txt("headline.jobs_change"), c.jobs(summary["change"]["value"], sign=True))
     doc.add_headline("did_placebo_p_value", c.txt("headline.did_p"), c.p(a.did.placebo_p_value))
     if synth_p is not None:
         doc.add_headline("synth_placebo_p_value", c.txt("headline.synth_p"), c.p(synth_p))
@@ -1526,12 +1575,14 @@ def report(result: RegionalAnalysis, language: str = "nl") -> Document:
         if a.outcome == "index"
         else w.text("regional.outcome.jobs")
     )
+    w = MeasureWords(language, a.measure)
     doc = Document(
         w.language,
         w.text("regional.title", region=a.region_name, year=a.treatment_year),
         "",
         stem="03_regional_job_growth",
     )
+    doc.words = w
     c = _Ctx(a, doc)
     doc.subtitle = w.text(
         "regional.subtitle",
@@ -1547,11 +1598,13 @@ def report(result: RegionalAnalysis, language: str = "nl") -> Document:
     summary = doc.section("summary", w("document.summary"), numbered=False)
     _data_section(c)
     _trends_section(c)
-    _shift_share_section(c)
+    if a.shift_share is not None:
+        _shift_share_section(c)
     _did_section(c)
     _synth_section(c)
     _robustness_section(c)
-    _target_section(c)
+    if a.measure == "jobs":  # the stated targets are jobs
+        _target_section(c)
     _limitations_section(c)
     _summary(c, summary)
     glossary_section(doc, GLOSSARY)
@@ -1560,7 +1613,9 @@ def report(result: RegionalAnalysis, language: str = "nl") -> Document:
         doc,
         a.sources if ids else pd.DataFrame(columns=["source_id"]),
         ids,
-        cbs_tables=CBS_TABLES,
+        cbs_tables=tuple(
+            dict.fromkeys([a.data_table, *CBS_TABLES[1:]] if a.measure == "jobs" else [a.data_table])
+        ),
         literature=LITERATURE,
     )
     return doc
