@@ -80,7 +80,8 @@ def test_committed_notebook_has_no_outputs_and_a_tagged_parameters_cell():
     assert all(not c.outputs and c.execution_count is None for c in code)
     for name in (
         "region: str",
-        "sector: Literal",
+        'measure: Literal["jobs", "births"]',
+        "sector: str",
         "treatment_year: int",
         "donors: list[str] | None",
         "outcome:",
