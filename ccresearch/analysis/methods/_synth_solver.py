@@ -13,12 +13,21 @@ loss (Z1 - Z0 W(V))'(Z1 - Z0 W(V)) / T; it is not convex and is searched from se
 
 from __future__ import annotations
 
+import contextlib
 from typing import Literal, NamedTuple
 
 import numpy as np
 from scipy.optimize import linprog, minimize
 
-__all__ = ["SynthFit", "closest_donor_optimum", "fit_synth", "predictor_scale", "simplex_least_squares"]
+__all__ = [
+    "SynthFit",
+    "closest_donor_optimum",
+    "fit_synth",
+    "penalised_weights",
+    "predictor_scale",
+    "simplex_least_squares",
+    "simplex_qp",
+]
 
 
 def _subproblem(A: np.ndarray, P: np.ndarray) -> np.ndarray:
@@ -110,6 +119,133 @@ def simplex_least_squares(
             break
         P[k] = True
     return w
+
+
+def _qp_subproblem(H: np.ndarray, c: np.ndarray, P: np.ndarray) -> np.ndarray:
+    """argmin z'Hz + c'z subject to sum(z) = 1 on the columns ``P`` (no sign constraint), full length.
+
+    Solves the bordered KKT system [[H_P, -1], [1', 0]] [z; nu] = [-c_P / 2; 1]. When it is singular (a
+    flat direction inside the face: many minimisers) or the solve is inaccurate, ``lstsq`` gives a point of
+    the optimal face.
+    """
+    idx = np.flatnonzero(P)
+    z = np.zeros(H.shape[0])
+    m = idx.size
+    if m == 1:
+        z[idx[0]] = 1.0
+        return z
+    K = np.zeros((m + 1, m + 1))
+    K[:m, :m] = H[np.ix_(idx, idx)]
+    K[:m, m] = -1.0
+    K[m, :m] = 1.0
+    rhs = np.append(-c[idx] / 2.0, 1.0)
+    sol = None
+    with contextlib.suppress(np.linalg.LinAlgError):
+        sol = np.linalg.solve(K, rhs)
+    if sol is not None:
+        zp = sol[:m]
+        size = float(np.abs(zp).max()) if np.all(np.isfinite(sol)) else np.inf
+        kmax = float(np.abs(K).max())
+        if not (
+            size <= 1e6 and np.abs(K @ sol - rhs).max() <= 1e-11 * max(1.0, kmax * size, np.abs(rhs).max())
+        ):
+            sol = None
+    if sol is None:
+        sol, *_ = np.linalg.lstsq(K, rhs, rcond=1e-13)
+    z[idx] = sol[:m]
+    return z
+
+
+def simplex_qp(
+    H: np.ndarray,
+    c: np.ndarray | None = None,
+    *,
+    start: np.ndarray | None = None,
+    tol: float = 1e-12,
+    max_iter: int | None = None,
+    ridge: float = 1e-10,
+) -> np.ndarray:
+    """Exact minimiser of ``w'Hw + c'w`` over the unit simplex, ``H`` symmetric positive semi-definite.
+
+    The same primal active-set method as :func:`simplex_least_squares`, on the Gram matrix ``H`` (J x J)
+    instead of a design matrix, with a linear term ``c``: it serves the penalised synthetic control
+    (``H = A'A``, ``c = lambda * ||a_j||^2``) and the inner problem of the predictor-weight search, where
+    ``H`` for a new V costs one small matrix product. Starts at the best vertex (or at ``start``), adds the
+    column with the most negative KKT multiplier, steps back when a weight would turn negative, and stops
+    when every multiplier is non-negative (to ``tol`` relative to the problem's scale): a global minimiser.
+    """
+    H = np.asarray(H, dtype=float)
+    n = H.shape[0]
+    c = np.zeros(n) if c is None else np.asarray(c, dtype=float)
+    diag = np.diag(H)
+    scale = max(float(np.abs(diag).max()), float(np.abs(c).max()), np.finfo(float).tiny)
+    # A ridge of 1e-10 of the problem's scale makes every face strictly convex, so each equality-constrained
+    # step has one solution (without it a face with a flat direction and a linear term is unbounded); it
+    # moves the objective by at most 1e-10 of its scale.
+    H = H + (ridge * scale) * np.eye(n)
+    diag = np.diag(H)
+    if start is not None and np.all(np.isfinite(start)) and np.clip(start, 0, None).sum() > 0:
+        w = np.clip(np.asarray(start, dtype=float), 0.0, None)
+        w /= w.sum()
+    else:
+        w = np.zeros(n)
+        w[int(np.argmin(diag + c))] = 1.0
+    P = w > 0
+    limit = max_iter if max_iter is not None else 5 * n + 50
+    last = np.inf
+    for _ in range(limit):
+        for _inner in range(n + 1):
+            z = _qp_subproblem(H, c, P)
+            if z[P].min() > 0.0:
+                w = z
+                break
+            neg = np.flatnonzero(P & (z <= 0.0))
+            step = w[neg] / (w[neg] - z[neg])
+            i = int(np.argmin(step))
+            w = w + float(step[i]) * (z - w)
+            P &= w > 1e-14
+            P[neg[i]] = False
+            w[~P] = 0.0
+            w = np.clip(w, 0.0, None)
+            w /= w.sum()
+        Hw = H @ w
+        loss = float(w @ Hw + c @ w)
+        if loss >= last:
+            break
+        last = loss
+        g = 2.0 * Hw + c
+        mu = g - w @ g
+        mu[P] = 0.0
+        k = int(np.argmin(mu))
+        if mu[k] >= -tol * scale:
+            break
+        P[k] = True
+    return w / w.sum()
+
+
+def penalised_weights(
+    X1: np.ndarray,
+    X0: np.ndarray,
+    penalty: float,
+    *,
+    v: np.ndarray | None = None,
+    start: np.ndarray | None = None,
+) -> np.ndarray:
+    """Penalised synthetic control weights (Abadie & L'Hour 2021) for one treated unit.
+
+    ``W = argmin ||X1 - X0 W||_V^2 + penalty * sum_j W_j ||X1 - X0_j||_V^2`` on the simplex, with
+    ``||x||_V^2 = x' diag(V) x``. The first term is the usual fit; the second charges each donor its own
+    distance from the treated unit, so for ``penalty > 0`` the weights favour donors that resemble the
+    treated unit themselves and are unique (and sparse) for donors in general position, even when many
+    weightings fit exactly. ``penalty -> 0`` gives the closest-donor exact fit
+    (:func:`closest_donor_optimum`); ``penalty -> inf`` nearest-neighbour matching. ``X1`` (k,), ``X0``
+    (k, J), as given (scale them first if their units differ).
+    """
+    A = np.asarray(X0, dtype=float) - np.asarray(X1, dtype=float)[:, None]
+    if v is not None:
+        A = np.sqrt(np.asarray(v, dtype=float))[:, None] * A
+    H = A.T @ A
+    return simplex_qp(H, float(penalty) * np.diag(H).copy(), start=start)
 
 
 def closest_donor_optimum(A: np.ndarray, w: np.ndarray) -> np.ndarray:
