@@ -316,14 +316,81 @@ class _Outer:
         self.Xd, self.Zd = Xd, Zd
         self.w: np.ndarray | None = None
         self.best: tuple[float, np.ndarray, np.ndarray] | None = None
+        self.Xd2 = Xd * Xd
+        self._supports: dict[bytes, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self._recent: list[bytes] = []
 
     def _record(self, loss: float, v: np.ndarray, w: np.ndarray) -> None:
         if self.best is None or loss < self.best[0]:
             self.best = (loss, v.copy(), w.copy())
 
+    def _same_support(self, v: np.ndarray) -> np.ndarray | None:
+        """The optimum on the support of a recent solution, if it is the optimum over the simplex.
+
+        Most evaluations of a search move V a little and leave the support S of W unchanged (or return to a
+        support seen just before, as line searches do across a kink); then W on S is H^-1 1 / (1' H^-1 1)
+        with H = X_S' V X_S, and it is the global minimiser when it is positive and every KKT multiplier off
+        S is non-negative (the stopping test of :func:`simplex_least_squares`, same tolerance). This costs one
+        small solve per support tried (the last three); anything else falls back to the full active-set
+        method, warm-started. The search is the same as with the active-set method alone, about 1.5 times
+        faster (bench/bench_synth.py).
+        """
+        if self.w is None:
+            return None
+        for key in self._recent:
+            w = self._on_support(v, self._supports[key])
+            if w is not None:
+                if key != self._recent[0]:
+                    self._recent.remove(key)
+                    self._recent.insert(0, key)
+                return w
+        return None
+
+    def _remember(self, w: np.ndarray) -> None:
+        key = (w > 0).tobytes()
+        if key not in self._supports:
+            S = np.flatnonzero(w)
+            self._supports[key] = (S, self.Xd[:, S], np.ones(S.size))
+        if key in self._recent:
+            self._recent.remove(key)
+        self._recent.insert(0, key)
+        del self._recent[3:]
+
+    def _on_support(self, v: np.ndarray, cached: tuple) -> np.ndarray | None:
+        S, XS, ones = cached
+        m = S.size
+        if m > XS.shape[0]:
+            return None
+        if m == 1:
+            z = ones
+        else:
+            H = (XS.T * v) @ XS
+            try:
+                u = np.linalg.solve(H, ones)
+            except np.linalg.LinAlgError:
+                return None
+            total = u.sum()
+            if not total > 0:
+                return None
+            z = u / total
+            if not z.min() > 0.0 or np.abs(H @ u - ones).max() > 1e-9 * np.abs(H).max() * np.abs(u).max():
+                return None
+        g = self.Xd.T @ (v * (XS @ z))
+        mu = g - z @ g[S]
+        mu[S] = 0.0
+        if mu.min() < -1e-11 * max(float((v @ self.Xd2).max()), np.finfo(float).tiny):
+            return None
+        out = np.zeros(self.Xd.shape[1])
+        out[S] = z
+        return out
+
     def weights(self, v: np.ndarray) -> np.ndarray:
-        self.w = simplex_least_squares(np.sqrt(v)[:, None] * self.Xd, start=self.w)
-        return self.w
+        w = self._same_support(v)
+        if w is None:
+            w = simplex_least_squares(np.sqrt(v)[:, None] * self.Xd, start=self.w)
+            self._remember(w)
+        self.w = w
+        return w
 
     def loss(self, v: np.ndarray) -> float:
         w = self.weights(v)

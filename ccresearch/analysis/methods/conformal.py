@@ -227,7 +227,45 @@ def _p_value(
 def _invert(p_of, grid: np.ndarray, alpha: float) -> tuple[float, float]:
     """Lowest and highest grid value whose p-value exceeds alpha (the hull of the confidence set on the grid);
     an end at the edge of the grid is reported as infinite; (nan, nan) when every value is rejected."""
-    accepted = np.array([p_of(th) > alpha for th in grid])
+    return _hull(np.array([p_of(th) > alpha for th in grid]), grid)
+
+
+def _fixed_residuals(refit: _Refit, rows: np.ndarray) -> np.ndarray | None:
+    """Residuals of the treated unit in ``rows`` when W does not depend on the outcome (V fixed), else None."""
+    if refit.x1 is None or refit.fixed_v is None:
+        return None
+    if refit._w is None:
+        mask = np.ones(len(rows), dtype=bool)
+        refit._w = _fit_arrays(
+            refit.y1[rows],
+            refit.y0[rows],
+            mask,
+            refit.x1,
+            refit.x0,
+            refit.search,
+            v=refit.fixed_v,
+            penalty=refit.penalty,
+        ).weights
+    return refit.y1[rows] - refit.y0[rows] @ refit._w
+
+
+def _year_accepted(u_pre: np.ndarray, gap: float, thetas: np.ndarray, alpha: float) -> np.ndarray:
+    """Per-year test of every theta at once (W fixed): the rank of |gap - theta| among the pre-period |u|."""
+    own = np.abs(gap - thetas)
+    count = 1 + (np.abs(u_pre)[None, :] >= own[:, None] * (1 - 1e-12)).sum(axis=1)
+    return count / (len(u_pre) + 1) > alpha
+
+
+def _average_accepted(u0: np.ndarray, post: np.ndarray, thetas: np.ndarray, alpha: float) -> np.ndarray:
+    """Average-effect test of every theta at once (W fixed): the cyclic permutation p-value of each."""
+    n = len(u0)
+    a = np.abs(u0[None, :] - thetas[:, None] * post[None, :])  # grid x periods
+    shifts = (np.flatnonzero(post)[None, :] - np.arange(n)[:, None]) % n  # shift x post positions
+    stats = a[:, shifts].mean(axis=2)  # grid x shift
+    return np.mean(stats >= stats[:, :1] * (1 - 1e-12), axis=1) > alpha
+
+
+def _hull(accepted: np.ndarray, grid: np.ndarray) -> tuple[float, float]:
     if not accepted.any():
         return math.nan, math.nan
     idx = np.flatnonzero(accepted)
@@ -289,9 +327,15 @@ def conformal_intervals(
     rows = []
     # the per-year p-value is a rank among the pre-years and the year: never below 1 / (T0 + 1)
     per_year_bounded = 1.0 / (len(pre) + 1) <= alpha
+    pre_rows = np.flatnonzero(np.isin(all_years, pre))
+    post_rows = np.flatnonzero(all_years >= treatment_year)
+    fixed = _fixed_residuals(refit, np.arange(len(all_years)))
     for year in post_years:
         est = float(gaps.loc[year])
-        if per_year_bounded:
+        if per_year_bounded and fixed is not None:
+            t = int(np.flatnonzero(all_years == int(year))[0])
+            low, high = _hull(_year_accepted(fixed[pre_rows], fixed[t], est + offsets, alpha), est + offsets)
+        elif per_year_bounded:
             low, high = _invert(
                 lambda th, y=year: _p_value(refit, all_years, pre, treatment_year, y, th),
                 est + offsets,
@@ -304,11 +348,17 @@ def conformal_intervals(
         "year"
     )
     estimate = float(gaps.loc[main.post_years].mean())
-    low, high = _invert(
-        lambda th: _p_value(refit, all_years, pre, treatment_year, None, th),
-        estimate + offsets,
-        alpha,
-    )
+    if fixed is not None:
+        rows_all = np.concatenate([pre_rows, post_rows])
+        post = np.isin(rows_all, post_rows).astype(float)
+        accepted = _average_accepted(fixed[rows_all], post, estimate + offsets, alpha)
+        low, high = _hull(accepted, estimate + offsets)
+    else:
+        low, high = _invert(
+            lambda th: _p_value(refit, all_years, pre, treatment_year, None, th),
+            estimate + offsets,
+            alpha,
+        )
     return ConformalResult(
         treated=str(treated),
         treatment_year=int(treatment_year),

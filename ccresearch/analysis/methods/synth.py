@@ -993,32 +993,52 @@ def placebo_test(
     """
     table, opts = _prepare(panel, predictors, covariates, v, penalty, penalty_grid)
     treated, donor_list, pre = _check_inputs(panel, treated, treatment_year, donors, pre_years, table)
-    main = _result(panel, treated, treatment_year, donor_list, pre, table, search, opts)
+    workers = multiprocessing.cpu_count() if n_jobs == -1 else max(1, int(n_jobs))
+    parallel = workers > 1 and len(donor_list) > 1 and table is not None
+    pool = ProcessPoolExecutor(max_workers=min(workers, len(donor_list) + 1)) if parallel else None
+    try:
+        return _placebo(panel, treated, treatment_year, donor_list, pre, table, search, opts, precision, pool)
+    finally:
+        if pool is not None:
+            pool.shutdown()
+
+
+def _placebo(panel, treated, treatment_year, donor_list, pre, table, search, opts, precision, pool):
+    if pool is not None and opts.penalty != "cv":
+        # the treated unit's fit runs beside the placebo fits (it does not decide them)
+        main_future = pool.submit(
+            _result, panel, treated, treatment_year, donor_list, pre, table, search, opts
+        )
+        main = None
+    else:
+        main_future, main = (
+            None,
+            _result(panel, treated, treatment_year, donor_list, pre, table, search, opts),
+        )
     years = np.array([int(y) for y in panel.index])
     pre_mask = np.isin(years, pre)
     post_mask = years >= treatment_year
     values = panel[donor_list].to_numpy(dtype=float)
     xs = None if table is None else table[donor_list].to_numpy(dtype=float)
     _, ts, val_mask = _training(opts, panel, [treated, *donor_list], years, treated, donor_list)
-    v_fixed = opts.v
-    if opts.penalty == "cv" and table is not None:
-        v_fixed = main.predictor_weights.to_numpy()  # the rule fixes V at the plain fit's
-        ts = None
+    v_fixed, penalty = opts.v, opts.penalty
+    if opts.penalty == "cv":
+        penalty = main.penalty  # every placebo unit uses the treated unit's lambda
+        if table is not None:
+            v_fixed = main.predictor_weights.to_numpy()  # the rule fixes V at the plain fit's
+            ts = None
     tasks = []
     for j in range(len(donor_list)):
         others = [i for i in range(len(donor_list)) if i != j]
         x1 = None if xs is None else xs[:, j]
         x0 = None if xs is None else xs[:, others]
-        kw = {"v": v_fixed, "penalty": main.penalty}
+        kw = {"v": v_fixed, "penalty": penalty}
         if ts is not None:
             kw.update(t1=ts[:, j], t0=ts[:, others], val_mask=val_mask)
         tasks.append((values[:, j], values[:, others], pre_mask, post_mask, x1, x0, search, kw))
-    workers = multiprocessing.cpu_count() if n_jobs == -1 else max(1, int(n_jobs))
-    if workers > 1 and len(tasks) > 1 and table is not None:
-        with ProcessPoolExecutor(max_workers=min(workers, len(tasks))) as pool:
-            outputs = list(pool.map(_placebo_one, tasks))
-    else:
-        outputs = [_placebo_one(t) for t in tasks]
+    outputs = list(pool.map(_placebo_one, tasks)) if pool is not None else [_placebo_one(t) for t in tasks]
+    if main is None:
+        main = main_future.result()
     units = [treated, *donor_list]
     gaps = pd.DataFrame(
         np.column_stack([main.path["gap"].to_numpy(), *[o[0] for o in outputs]]),
