@@ -299,6 +299,9 @@ class SynthFit(NamedTuple):
     loss: float
 
 
+_TINY = float(np.finfo(float).tiny)
+
+
 def _outer_loss(w: np.ndarray, Zd: np.ndarray) -> float:
     r = Zd @ w
     return float(r @ r) / Zd.shape[0]
@@ -378,7 +381,7 @@ class _Outer:
         g = self.Xd.T @ (v * (XS @ z))
         mu = g - z @ g[S]
         mu[S] = 0.0
-        if mu.min() < -1e-11 * max(float((v @ self.Xd2).max()), np.finfo(float).tiny):
+        if mu.min() < -1e-11 * max(float((v @ self.Xd2).max()), _TINY):
             return None
         out = np.zeros(self.Xd.shape[1])
         out[S] = z
@@ -414,10 +417,17 @@ class _Outer:
         T = len(r)
         loss = float(r @ r) / T
         self._record(loss, v, w)
+        # r'Zs dw/dv_i = -(x_i'w) x_i' H^-1 (a - (a'w) 1) with a = Zs'r: two solves with H, not k
         H = (Xs.T * v) @ Xs
-        G = np.linalg.lstsq(H, Xs.T, rcond=None)[0]
-        M = G - np.outer(ws, G.sum(axis=0))
-        g = (2.0 / T) * (r @ Zs @ M) * -(Xs @ ws)
+        a = Zs.T @ r
+        rhs = np.column_stack([a, np.ones(a.size)])
+        try:
+            Y = np.linalg.solve(H, rhs)
+        except np.linalg.LinAlgError:
+            Y = None
+        if Y is None or not np.all(np.isfinite(Y)):
+            Y = np.linalg.lstsq(H, rhs, rcond=None)[0]
+        g = (2.0 / T) * (Xs @ (Y[:, 0] - (a @ ws) * Y[:, 1])) * -(Xs @ ws)
         return loss, v * g - v * (v @ g)
 
 
@@ -513,7 +523,11 @@ def fit_synth(
         for start in starts:
             theta0 = np.log(np.clip(start, 1e-10, None))
             minimize(
-                outer.loss_and_grad_softmax, theta0, jac=True, method="BFGS", options={"maxiter": maxiter}
+                outer.loss_and_grad_softmax,
+                theta0,
+                jac=True,
+                method="BFGS",
+                options={"maxiter": maxiter},
             )
         # The loss is only piecewise smooth in V (the donors' support changes), and the quasi-Newton searches
         # can stall at a kink; Powell's line searches cross kinks. One Powell search from equal V, then a
