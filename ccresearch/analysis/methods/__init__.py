@@ -6,7 +6,10 @@
   (permutation) p-value and a Conley-Taber interval; clustered standard errors are kept and named as such.
 - ``triple``: triple difference: the treated sector against the same region's other sectors and the comparison
   regions (region x year, group x year, region x group fixed effects); placebo p-value and Conley-Taber interval.
-- ``synth``: synthetic control, in-space placebo tests, conformal intervals and robustness checks.
+- ``synth``: synthetic control (any mix of outcome lags, covariates over year windows and special
+  predictors; custom predictor weights; the two-step training/validation search), in-space placebo tests,
+  conformal intervals and robustness checks; ``penalised``: penalised synthetic control (Abadie & L'Hour
+  2021) with the penalty chosen by pre-period cross-validation.
 
 Every method is importable from here (``from ccresearch.analysis.methods import placebo_test``); the
 submodules are imported on first use. Units may be given by code or, when the panel carries
@@ -37,9 +40,15 @@ _EXPORTS: dict[str, str] = {
     "triple_panel": "triple",
     # synthetic control
     "PlaceboResult": "synth",
+    "Predictor": "synth",
     "SynthResult": "synth",
+    "SynthSpec": "synth",
     "placebo_test": "synth",
+    "predictor_table": "synth",
     "synthetic_control": "synth",
+    # penalised synthetic control (Abadie & L'Hour 2021)
+    "choose_penalty": "penalised",
+    "penalised_synthetic_control": "penalised",
     # conformal intervals for synthetic control
     "ConformalResult": "conformal",
     "conformal_intervals": "conformal",

@@ -13,12 +13,29 @@ loss (Z1 - Z0 W(V))'(Z1 - Z0 W(V)) / T; it is not convex and is searched from se
 
 from __future__ import annotations
 
+import contextlib
 from typing import Literal, NamedTuple
 
 import numpy as np
+from scipy.linalg.lapack import dposv
 from scipy.optimize import linprog, minimize
 
-__all__ = ["SynthFit", "closest_donor_optimum", "fit_synth", "predictor_scale", "simplex_least_squares"]
+__all__ = [
+    "SynthFit",
+    "closest_donor_optimum",
+    "fit_synth",
+    "penalised_weights",
+    "predictor_scale",
+    "simplex_least_squares",
+    "simplex_qp",
+]
+
+
+def _spd_solve(H: np.ndarray, b: np.ndarray) -> np.ndarray | None:
+    """``H^-1 b`` for a symmetric positive definite ``H`` by Cholesky (LAPACK dposv, a fraction of the call
+    overhead of ``numpy.linalg.solve`` on these small systems); None when ``H`` is not positive definite."""
+    _, x, info = dposv(H, b)
+    return x if info == 0 else None
 
 
 def _subproblem(A: np.ndarray, P: np.ndarray) -> np.ndarray:
@@ -37,10 +54,7 @@ def _subproblem(A: np.ndarray, P: np.ndarray) -> np.ndarray:
     if idx.size <= A.shape[0]:
         H = Ap.T @ Ap
         ones = np.ones(idx.size)
-        try:
-            u = np.linalg.solve(H, ones)
-        except np.linalg.LinAlgError:
-            u = None
+        u = _spd_solve(H, ones)
         if u is not None and np.all(np.isfinite(u)):
             total = u.sum()
             if total > 0 and np.abs(H @ u - ones).max() <= 1e-9 * max(1.0, np.abs(H).max() * np.abs(u).max()):
@@ -112,6 +126,133 @@ def simplex_least_squares(
     return w
 
 
+def _qp_subproblem(H: np.ndarray, c: np.ndarray, P: np.ndarray) -> np.ndarray:
+    """argmin z'Hz + c'z subject to sum(z) = 1 on the columns ``P`` (no sign constraint), full length.
+
+    Solves the bordered KKT system [[H_P, -1], [1', 0]] [z; nu] = [-c_P / 2; 1]. When it is singular (a
+    flat direction inside the face: many minimisers) or the solve is inaccurate, ``lstsq`` gives a point of
+    the optimal face.
+    """
+    idx = np.flatnonzero(P)
+    z = np.zeros(H.shape[0])
+    m = idx.size
+    if m == 1:
+        z[idx[0]] = 1.0
+        return z
+    K = np.zeros((m + 1, m + 1))
+    K[:m, :m] = H[np.ix_(idx, idx)]
+    K[:m, m] = -1.0
+    K[m, :m] = 1.0
+    rhs = np.append(-c[idx] / 2.0, 1.0)
+    sol = None
+    with contextlib.suppress(np.linalg.LinAlgError):
+        sol = np.linalg.solve(K, rhs)
+    if sol is not None:
+        zp = sol[:m]
+        size = float(np.abs(zp).max()) if np.all(np.isfinite(sol)) else np.inf
+        kmax = float(np.abs(K).max())
+        if not (
+            size <= 1e6 and np.abs(K @ sol - rhs).max() <= 1e-11 * max(1.0, kmax * size, np.abs(rhs).max())
+        ):
+            sol = None
+    if sol is None:
+        sol, *_ = np.linalg.lstsq(K, rhs, rcond=1e-13)
+    z[idx] = sol[:m]
+    return z
+
+
+def simplex_qp(
+    H: np.ndarray,
+    c: np.ndarray | None = None,
+    *,
+    start: np.ndarray | None = None,
+    tol: float = 1e-12,
+    max_iter: int | None = None,
+    ridge: float = 1e-10,
+) -> np.ndarray:
+    """Exact minimiser of ``w'Hw + c'w`` over the unit simplex, ``H`` symmetric positive semi-definite.
+
+    The same primal active-set method as :func:`simplex_least_squares`, on the Gram matrix ``H`` (J x J)
+    instead of a design matrix, with a linear term ``c``: it serves the penalised synthetic control
+    (``H = A'A``, ``c = lambda * ||a_j||^2``) and the inner problem of the predictor-weight search, where
+    ``H`` for a new V costs one small matrix product. Starts at the best vertex (or at ``start``), adds the
+    column with the most negative KKT multiplier, steps back when a weight would turn negative, and stops
+    when every multiplier is non-negative (to ``tol`` relative to the problem's scale): a global minimiser.
+    """
+    H = np.asarray(H, dtype=float)
+    n = H.shape[0]
+    c = np.zeros(n) if c is None else np.asarray(c, dtype=float)
+    diag = np.diag(H)
+    scale = max(float(np.abs(diag).max()), float(np.abs(c).max()), np.finfo(float).tiny)
+    # A ridge of 1e-10 of the problem's scale makes every face strictly convex, so each equality-constrained
+    # step has one solution (without it a face with a flat direction and a linear term is unbounded); it
+    # moves the objective by at most 1e-10 of its scale.
+    H = H + (ridge * scale) * np.eye(n)
+    diag = np.diag(H)
+    if start is not None and np.all(np.isfinite(start)) and np.clip(start, 0, None).sum() > 0:
+        w = np.clip(np.asarray(start, dtype=float), 0.0, None)
+        w /= w.sum()
+    else:
+        w = np.zeros(n)
+        w[int(np.argmin(diag + c))] = 1.0
+    P = w > 0
+    limit = max_iter if max_iter is not None else 5 * n + 50
+    last = np.inf
+    for _ in range(limit):
+        for _inner in range(n + 1):
+            z = _qp_subproblem(H, c, P)
+            if z[P].min() > 0.0:
+                w = z
+                break
+            neg = np.flatnonzero(P & (z <= 0.0))
+            step = w[neg] / (w[neg] - z[neg])
+            i = int(np.argmin(step))
+            w = w + float(step[i]) * (z - w)
+            P &= w > 1e-14
+            P[neg[i]] = False
+            w[~P] = 0.0
+            w = np.clip(w, 0.0, None)
+            w /= w.sum()
+        Hw = H @ w
+        loss = float(w @ Hw + c @ w)
+        if loss >= last:
+            break
+        last = loss
+        g = 2.0 * Hw + c
+        mu = g - w @ g
+        mu[P] = 0.0
+        k = int(np.argmin(mu))
+        if mu[k] >= -tol * scale:
+            break
+        P[k] = True
+    return w / w.sum()
+
+
+def penalised_weights(
+    X1: np.ndarray,
+    X0: np.ndarray,
+    penalty: float,
+    *,
+    v: np.ndarray | None = None,
+    start: np.ndarray | None = None,
+) -> np.ndarray:
+    """Penalised synthetic control weights (Abadie & L'Hour 2021) for one treated unit.
+
+    ``W = argmin ||X1 - X0 W||_V^2 + penalty * sum_j W_j ||X1 - X0_j||_V^2`` on the simplex, with
+    ``||x||_V^2 = x' diag(V) x``. The first term is the usual fit; the second charges each donor its own
+    distance from the treated unit, so for ``penalty > 0`` the weights favour donors that resemble the
+    treated unit themselves and are unique (and sparse) for donors in general position, even when many
+    weightings fit exactly. ``penalty -> 0`` gives the closest-donor exact fit
+    (:func:`closest_donor_optimum`); ``penalty -> inf`` nearest-neighbour matching. ``X1`` (k,), ``X0``
+    (k, J), as given (scale them first if their units differ).
+    """
+    A = np.asarray(X0, dtype=float) - np.asarray(X1, dtype=float)[:, None]
+    if v is not None:
+        A = np.sqrt(np.asarray(v, dtype=float))[:, None] * A
+    H = A.T @ A
+    return simplex_qp(H, float(penalty) * np.diag(H).copy(), start=start)
+
+
 def closest_donor_optimum(A: np.ndarray, w: np.ndarray) -> np.ndarray:
     """Among all minimisers of ``||A w||^2`` on the simplex, the one that puts weight on the closest donors.
 
@@ -163,6 +304,9 @@ class SynthFit(NamedTuple):
     loss: float
 
 
+_TINY = float(np.finfo(float).tiny)
+
+
 def _outer_loss(w: np.ndarray, Zd: np.ndarray) -> float:
     r = Zd @ w
     return float(r @ r) / Zd.shape[0]
@@ -180,14 +324,83 @@ class _Outer:
         self.Xd, self.Zd = Xd, Zd
         self.w: np.ndarray | None = None
         self.best: tuple[float, np.ndarray, np.ndarray] | None = None
+        self.Xd2 = Xd * Xd
+        self._supports: dict[bytes, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self._recent: list[bytes] = []
 
     def _record(self, loss: float, v: np.ndarray, w: np.ndarray) -> None:
         if self.best is None or loss < self.best[0]:
             self.best = (loss, v.copy(), w.copy())
 
+    def _same_support(self, v: np.ndarray) -> np.ndarray | None:
+        """The optimum on the support of a recent solution, if it is the optimum over the simplex.
+
+        Most evaluations of a search move V a little and leave the support S of W unchanged (or return to a
+        support seen just before, as line searches do across a kink); then W on S is H^-1 1 / (1' H^-1 1)
+        with H = X_S' V X_S, and it is the global minimiser when it is positive and every KKT multiplier off
+        S is non-negative (the stopping test of :func:`simplex_least_squares`, same tolerance). This costs one
+        small solve per support tried (the last three); anything else falls back to the full active-set
+        method, warm-started. The search is the same as with the active-set method alone, about 1.5 times
+        faster (bench/bench_synth.py).
+        """
+        if self.w is None:
+            return None
+        for key in self._recent:
+            w = self._on_support(v, self._supports[key])
+            if w is not None:
+                if key != self._recent[0]:
+                    self._recent.remove(key)
+                    self._recent.insert(0, key)
+                return w
+        return None
+
+    def _remember(self, w: np.ndarray) -> None:
+        key = (w > 0).tobytes()
+        if key not in self._supports:
+            S = np.flatnonzero(w)
+            self._supports[key] = (S, self.Xd[:, S], np.ones(S.size))
+        if key in self._recent:
+            self._recent.remove(key)
+        self._recent.insert(0, key)
+        del self._recent[3:]
+
+    def _on_support(self, v: np.ndarray, cached: tuple) -> np.ndarray | None:
+        S, XS, ones = cached
+        m = S.size
+        if m > XS.shape[0]:
+            return None
+        if m == 1:
+            z = ones
+        else:
+            H = (XS.T * v) @ XS
+            factor, u, info = dposv(H, ones)
+            if info != 0:
+                return None
+            d = np.diagonal(factor)
+            if d.min() < 1e-6 * d.max():  # condition number above ~1e12: leave it to the active-set method
+                return None
+            total = u.sum()
+            if not total > 0:
+                return None
+            z = u / total
+            if not z.min() > 0.0:
+                return None
+        g = self.Xd.T @ (v * (XS @ z))
+        mu = g - z @ g[S]
+        mu[S] = 0.0
+        if mu.min() < -1e-11 * max(float((v @ self.Xd2).max()), _TINY):
+            return None
+        out = np.zeros(self.Xd.shape[1])
+        out[S] = z
+        return out
+
     def weights(self, v: np.ndarray) -> np.ndarray:
-        self.w = simplex_least_squares(np.sqrt(v)[:, None] * self.Xd, start=self.w)
-        return self.w
+        w = self._same_support(v)
+        if w is None:
+            w = simplex_least_squares(np.sqrt(v)[:, None] * self.Xd, start=self.w)
+            self._remember(w)
+        self.w = w
+        return w
 
     def loss(self, v: np.ndarray) -> float:
         w = self.weights(v)
@@ -211,10 +424,14 @@ class _Outer:
         T = len(r)
         loss = float(r @ r) / T
         self._record(loss, v, w)
+        # r'Zs dw/dv_i = -(x_i'w) x_i' H^-1 (a - (a'w) 1) with a = Zs'r: two solves with H, not k
         H = (Xs.T * v) @ Xs
-        G = np.linalg.lstsq(H, Xs.T, rcond=None)[0]
-        M = G - np.outer(ws, G.sum(axis=0))
-        g = (2.0 / T) * (r @ Zs @ M) * -(Xs @ ws)
+        a = Zs.T @ r
+        rhs = np.column_stack([a, np.ones(a.size)])
+        Y = _spd_solve(H, rhs)
+        if Y is None or not np.all(np.isfinite(Y)):
+            Y = np.linalg.lstsq(H, rhs, rcond=None)[0]
+        g = (2.0 / T) * (Xs @ (Y[:, 0] - (a @ ws) * Y[:, 1])) * -(Xs @ ws)
         return loss, v * g - v * (v @ g)
 
 
@@ -310,7 +527,11 @@ def fit_synth(
         for start in starts:
             theta0 = np.log(np.clip(start, 1e-10, None))
             minimize(
-                outer.loss_and_grad_softmax, theta0, jac=True, method="BFGS", options={"maxiter": maxiter}
+                outer.loss_and_grad_softmax,
+                theta0,
+                jac=True,
+                method="BFGS",
+                options={"maxiter": maxiter},
             )
         # The loss is only piecewise smooth in V (the donors' support changes), and the quasi-Newton searches
         # can stall at a kink; Powell's line searches cross kinks. One Powell search from equal V, then a

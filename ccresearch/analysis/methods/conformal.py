@@ -30,8 +30,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ccresearch.analysis.methods._synth_solver import fit_synth, simplex_least_squares
-from ccresearch.analysis.methods.synth import Search, _check_inputs, _result
+from ccresearch.analysis.methods._synth_solver import penalised_weights, simplex_least_squares
+from ccresearch.analysis.methods.synth import (
+    PredictorLike,
+    Search,
+    SynthResult,
+    SynthSpec,
+    _check_inputs,
+    _fit_arrays,
+    _prepare,
+    _result,
+)
 from ccresearch.core.result import ResultDisplay
 from ccresearch.errors import ParameterError
 
@@ -97,20 +106,50 @@ def _json(x: float) -> float | None:
 
 
 class _Refit:
-    """Residuals of the synthetic control refitted on given periods (outcome lags or predictors)."""
+    """Residuals of the synthetic control refitted on given periods, by the specification of the main fit.
 
-    def __init__(self, y1: np.ndarray, y0: np.ndarray, x1, x0, search: Search) -> None:
+    Outcome lags: the weights are refitted to the outcome in the given rows (the plain fit or, with a
+    penalty, the penalised one with the main fit's lambda), warm-started per row set. Covariates: with the
+    predictor weights V fixed (given, from the two-step search, whose training and validation years are all
+    pre-period, or the penalised rule's) W depends on the predictors only and is computed once; otherwise V
+    is searched anew on the given rows, as in the main fit.
+    """
+
+    def __init__(
+        self,
+        y1: np.ndarray,
+        y0: np.ndarray,
+        x1,
+        x0,
+        search: Search,
+        main: SynthResult | None = None,
+        fixed_v: np.ndarray | None = None,
+    ) -> None:
         self.y1, self.y0, self.x1, self.x0, self.search = y1, y0, x1, x0, search
+        self.penalty = None if main is None else main.penalty
+        self.fixed_v = fixed_v
         self._start: dict[tuple[int, ...], np.ndarray] = {}
+        self._w: np.ndarray | None = None
 
     def residuals(self, rows: np.ndarray, adjusted: np.ndarray) -> np.ndarray:
         z0 = self.y0[rows]
         if self.x1 is None:
             key = tuple(rows.tolist())
-            w = simplex_least_squares(z0 - adjusted[:, None], start=self._start.get(key))
+            if self.penalty:
+                w = penalised_weights(adjusted, z0, self.penalty, start=self._start.get(key))
+            else:
+                w = simplex_least_squares(z0 - adjusted[:, None], start=self._start.get(key))
             self._start[key] = w
+        elif self.fixed_v is not None:
+            if self._w is None:
+                mask = np.ones(len(rows), dtype=bool)
+                self._w = _fit_arrays(
+                    adjusted, z0, mask, self.x1, self.x0, self.search, v=self.fixed_v, penalty=self.penalty
+                ).weights
+            w = self._w
         else:
-            w = fit_synth(self.x1, self.x0, adjusted, z0, search=self.search).weights
+            mask = np.ones(len(rows), dtype=bool)
+            w = _fit_arrays(adjusted, z0, mask, self.x1, self.x0, self.search, penalty=self.penalty).weights
         return adjusted - z0 @ w
 
 
@@ -137,22 +176,35 @@ def conformal_p_value(
     year: int | None = None,
     donors: Sequence[str] | None = None,
     pre_years: Iterable[int] | None = None,
-    predictors: pd.DataFrame | None = None,
+    predictors: pd.DataFrame | SynthSpec | Sequence[PredictorLike] | None = None,
     search: Search = "wide",
+    covariates: Any = None,
+    v: Any = None,
+    penalty: float | str | None = None,
 ) -> float:
     """Conformal p-value of the null 'the effect is ``effect``' (every post year, or ``year`` alone)."""
-    treated, donor_list, pre = _check_inputs(panel, treated, treatment_year, donors, pre_years, predictors)
-    refit, years = _refit(panel, treated, donor_list, predictors, search)
+    table, opts = _prepare(panel, predictors, covariates, v, penalty)
+    treated, donor_list, pre = _check_inputs(panel, treated, treatment_year, donors, pre_years, table)
+    main = None
+    if opts.penalty is not None or opts.training is not None:
+        main = _result(panel, treated, treatment_year, donor_list, pre, table, search, opts)
+    refit, years = _refit(panel, treated, donor_list, table, search, main, opts)
     return _p_value(refit, years, pre, treatment_year, year, float(np.mean(effect)))
 
 
-def _refit(panel, treated, donors, predictors, search) -> tuple[_Refit, np.ndarray]:
+def _refit(panel, treated, donors, predictors, search, main=None, opts=None) -> tuple[_Refit, np.ndarray]:
     years = np.array([int(y) for y in panel.index])
     y1 = panel[treated].to_numpy(dtype=float)
     y0 = panel[donors].to_numpy(dtype=float)
     x1 = None if predictors is None else predictors[treated].to_numpy(dtype=float)
     x0 = None if predictors is None else predictors[donors].to_numpy(dtype=float)
-    return _Refit(y1, y0, x1, x0, search), years
+    fixed_v = None
+    if predictors is not None and opts is not None:
+        if opts.v is not None:
+            fixed_v = opts.v
+        elif main is not None and (opts.training is not None or opts.penalty == "cv"):
+            fixed_v = main.predictor_weights.to_numpy()
+    return _Refit(y1, y0, x1, x0, search, main, fixed_v), years
 
 
 def _p_value(
@@ -175,7 +227,45 @@ def _p_value(
 def _invert(p_of, grid: np.ndarray, alpha: float) -> tuple[float, float]:
     """Lowest and highest grid value whose p-value exceeds alpha (the hull of the confidence set on the grid);
     an end at the edge of the grid is reported as infinite; (nan, nan) when every value is rejected."""
-    accepted = np.array([p_of(th) > alpha for th in grid])
+    return _hull(np.array([p_of(th) > alpha for th in grid]), grid)
+
+
+def _fixed_residuals(refit: _Refit, rows: np.ndarray) -> np.ndarray | None:
+    """Residuals of the treated unit in ``rows`` when W does not depend on the outcome (V fixed), else None."""
+    if refit.x1 is None or refit.fixed_v is None:
+        return None
+    if refit._w is None:
+        mask = np.ones(len(rows), dtype=bool)
+        refit._w = _fit_arrays(
+            refit.y1[rows],
+            refit.y0[rows],
+            mask,
+            refit.x1,
+            refit.x0,
+            refit.search,
+            v=refit.fixed_v,
+            penalty=refit.penalty,
+        ).weights
+    return refit.y1[rows] - refit.y0[rows] @ refit._w
+
+
+def _year_accepted(u_pre: np.ndarray, gap: float, thetas: np.ndarray, alpha: float) -> np.ndarray:
+    """Per-year test of every theta at once (W fixed): the rank of |gap - theta| among the pre-period |u|."""
+    own = np.abs(gap - thetas)
+    count = 1 + (np.abs(u_pre)[None, :] >= own[:, None] * (1 - 1e-12)).sum(axis=1)
+    return count / (len(u_pre) + 1) > alpha
+
+
+def _average_accepted(u0: np.ndarray, post: np.ndarray, thetas: np.ndarray, alpha: float) -> np.ndarray:
+    """Average-effect test of every theta at once (W fixed): the cyclic permutation p-value of each."""
+    n = len(u0)
+    a = np.abs(u0[None, :] - thetas[:, None] * post[None, :])  # grid x periods
+    shifts = (np.flatnonzero(post)[None, :] - np.arange(n)[:, None]) % n  # shift x post positions
+    stats = a[:, shifts].mean(axis=2)  # grid x shift
+    return np.mean(stats >= stats[:, :1] * (1 - 1e-12), axis=1) > alpha
+
+
+def _hull(accepted: np.ndarray, grid: np.ndarray) -> tuple[float, float]:
     if not accepted.any():
         return math.nan, math.nan
     idx = np.flatnonzero(accepted)
@@ -192,17 +282,24 @@ def conformal_intervals(
     level: float = 0.9,
     donors: Sequence[str] | None = None,
     pre_years: Iterable[int] | None = None,
-    predictors: pd.DataFrame | None = None,
+    predictors: pd.DataFrame | SynthSpec | Sequence[PredictorLike] | None = None,
     search: Search = "wide",
     grid: Sequence[float] | None = None,
     n_grid: int = 201,
     years: Iterable[int] | None = None,
+    covariates: Any = None,
+    v: Any = None,
+    penalty: float | str | None = None,
 ) -> ConformalResult:
     """Conformal intervals for the effect in each post year and for the average post-period effect.
 
     Args:
-        panel, treated, treatment_year, donors, pre_years, predictors, search: as in
-            :func:`~ccresearch.analysis.methods.synth.synthetic_control` (names accepted).
+        panel, treated, treatment_year, donors, pre_years, predictors, search, covariates, v, penalty: as in
+            :func:`~ccresearch.analysis.methods.synth.synthetic_control` (names accepted): any specification
+            (outcome lags, covariates, custom V, the two-step search, the penalised method). Each refit
+            under a hypothesised effect uses the same specification (with a penalty, the lambda chosen for
+            the main fit; with V fixed by ``v``, the two-step search or the penalised rule, W depends on the
+            predictors only, so the refit keeps it).
         level: coverage of the intervals (default 0.9).
         grid: the effects to test, in outcome units, as offsets from each estimate (one grid for every
             year and for the average; sorted). Default: ``n_grid`` points spanning the estimate +- 10 x the
@@ -212,9 +309,10 @@ def conformal_intervals(
     """
     if not 0 < level < 1:
         raise ParameterError("level must be between 0 and 1", field="level", value=level, expected="e.g. 0.9")
-    treated, donor_list, pre = _check_inputs(panel, treated, treatment_year, donors, pre_years, predictors)
-    main = _result(panel, treated, treatment_year, donor_list, pre, predictors, search)
-    refit, all_years = _refit(panel, treated, donor_list, predictors, search)
+    table, opts = _prepare(panel, predictors, covariates, v, penalty)
+    treated, donor_list, pre = _check_inputs(panel, treated, treatment_year, donors, pre_years, table)
+    main = _result(panel, treated, treatment_year, donor_list, pre, table, search, opts)
+    refit, all_years = _refit(panel, treated, donor_list, table, search, main, opts)
     gaps = main.path["gap"]
     post_years = [y for y in main.post_years if years is None or y in set(int(v) for v in years)]
     if grid is None:
@@ -229,9 +327,15 @@ def conformal_intervals(
     rows = []
     # the per-year p-value is a rank among the pre-years and the year: never below 1 / (T0 + 1)
     per_year_bounded = 1.0 / (len(pre) + 1) <= alpha
+    pre_rows = np.flatnonzero(np.isin(all_years, pre))
+    post_rows = np.flatnonzero(all_years >= treatment_year)
+    fixed = _fixed_residuals(refit, np.arange(len(all_years)))
     for year in post_years:
         est = float(gaps.loc[year])
-        if per_year_bounded:
+        if per_year_bounded and fixed is not None:
+            t = int(np.flatnonzero(all_years == int(year))[0])
+            low, high = _hull(_year_accepted(fixed[pre_rows], fixed[t], est + offsets, alpha), est + offsets)
+        elif per_year_bounded:
             low, high = _invert(
                 lambda th, y=year: _p_value(refit, all_years, pre, treatment_year, y, th),
                 est + offsets,
@@ -244,11 +348,17 @@ def conformal_intervals(
         "year"
     )
     estimate = float(gaps.loc[main.post_years].mean())
-    low, high = _invert(
-        lambda th: _p_value(refit, all_years, pre, treatment_year, None, th),
-        estimate + offsets,
-        alpha,
-    )
+    if fixed is not None:
+        rows_all = np.concatenate([pre_rows, post_rows])
+        post = np.isin(rows_all, post_rows).astype(float)
+        accepted = _average_accepted(fixed[rows_all], post, estimate + offsets, alpha)
+        low, high = _hull(accepted, estimate + offsets)
+    else:
+        low, high = _invert(
+            lambda th: _p_value(refit, all_years, pre, treatment_year, None, th),
+            estimate + offsets,
+            alpha,
+        )
     return ConformalResult(
         treated=str(treated),
         treatment_year=int(treatment_year),
