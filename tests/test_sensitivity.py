@@ -30,8 +30,8 @@ def test_specification_curve_holds_every_method_start_year_and_outcome():
     assert set(grid["method"]) == set(sens.METHODS)
     assert sorted(grid["start_year"].unique()) == [2010, 2011, 2012, 2013]  # up to two years before 2015
     assert set(grid["outcome"]) == {"index", "jobs"}
-    # DiD and synthetic control for every variant, synthetic DiD for the report's own specification
-    assert len(grid) == 2 * 4 * 2 + 1 and grid["baseline"].sum() == 3
+    # DiD and synthetic control for every variant; penalised SC and synthetic DiD for the report's own set-up
+    assert len(grid) == 2 * 4 * 2 + 2 and grid["baseline"].sum() == 4
     # the baseline rows are the report's own numbers
     base = grid[grid["baseline"]].set_index("method")
     assert base.loc["did", "estimate"] == pytest.approx(a.did.estimate)
@@ -69,6 +69,9 @@ def test_results_carry_intervals_beside_the_estimates():
     assert mde["jobs"] == pytest.approx(mde["index"] * float(a.jobs.loc[2014, "CR39"]) / 100)
     assert r["specifications"]["n"] == len(a.sensitivity.specifications)
     assert set(out["effects_jobs"]) == {"did", "synth", "sdid"}
+    pen = r["penalised"]
+    assert pen["penalty"] > 0 and sum(pen["weights"].values()) == pytest.approx(1.0, abs=1e-3)
+    assert 1 / 40 <= pen["p_value"] <= 1 and pen["interval"]["high"] > pen["estimate"]
 
 
 def test_minimum_detectable_effect_is_the_placebo_quantile():

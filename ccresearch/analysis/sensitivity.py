@@ -3,6 +3,8 @@
 :func:`sensitivity` takes a :class:`~ccresearch.analysis.regional.RegionalAnalysis` and adds what a reader
 needs to judge its effect (numbers and tables only; the report writes and draws):
 
+- penalised synthetic control (Abadie & L'Hour 2021), whose weights are unique where the plain method has
+  many exact fits, with its conformal interval and placebo test;
 - intervals of the average post-treatment effect of every method, at one ``level`` (default 90%):
   synthetic control by conformal inference (Chernozhukov, Wuthrich & Zhu 2021), per post year and for the
   average; DiD and synthetic DiD (Arkhangelsky et al. 2021) from their placebo distributions (Conley & Taber
@@ -35,7 +37,7 @@ if TYPE_CHECKING:
 
 __all__ = ["METHODS", "SPEC_COLUMNS", "Sensitivity", "effect_interval_jobs", "sensitivity", "to_jobs"]
 
-METHODS = ("did", "synth", "sdid")
+METHODS = ("did", "synth", "penalised", "sdid")
 SPEC_COLUMNS = (
     "method",
     "outcome",
@@ -81,6 +83,9 @@ class Sensitivity:
         base_jobs: the sector's jobs in the treated region in the base year (for conversions to jobs).
         conformal: :class:`~ccresearch.analysis.methods.conformal.ConformalResult` of the synthetic control.
         sdid: :class:`~ccresearch.analysis.methods.sdid.SDiDResult`.
+        penalised: penalised synthetic control (Abadie & L'Hour 2021, penalty by pre-period cross-validation;
+            :func:`~ccresearch.analysis.methods.penalised.penalised_synthetic_control`), its conformal intervals
+            (``penalised_conformal``) and placebo test (``penalised_placebo``).
         gap_range: :class:`~ccresearch.analysis.methods.robustness.GapRangeResult`.
         leave_one_out: :class:`~ccresearch.analysis.methods.robustness.LeaveOneOutResult`.
         in_time: placebo test with ``fake_year`` as treatment year on the pre-period (None when the
@@ -94,6 +99,9 @@ class Sensitivity:
     base_jobs: float
     conformal: Any
     sdid: Any
+    penalised: Any
+    penalised_conformal: Any
+    penalised_placebo: Any
     gap_range: Any
     leave_one_out: Any
     in_time: Any
@@ -146,8 +154,21 @@ class Sensitivity:
                 "p_value": _json(self.in_time.p_value),
             }
         low, high = self.spec_range()
+        pen = self.penalised
         return {
             "level": self.level,
+            "penalised": {
+                "method": "penalised synthetic control (Abadie & L'Hour 2021), penalty by pre-period cross-validation",
+                "penalty": _json(pen.penalty),
+                "estimate": _json(self.penalised_conformal.estimate),
+                "interval": {
+                    "low": _json(self.penalised_conformal.interval_low),
+                    "high": _json(self.penalised_conformal.interval_high),
+                },
+                "p_value": _json(self.penalised_placebo.p_value),
+                "pre_rmspe": _json(pen.pre_rmspe),
+                "weights": {str(k): float(v) for k, v in pen.weights.items() if v > 0.001},
+            },
             "gap_range": {
                 "low": _json(self.gap_range.low),
                 "high": _json(self.gap_range.high),
@@ -199,6 +220,27 @@ def _estimates(
         ("did", did.estimate, did.interval_low, did.interval_high, log),
         ("synth", conformal.estimate, conformal.interval_low, conformal.interval_high, False),
     ]
+    penalised = penalised_conformal = penalised_placebo = None
+    if with_sdid:  # the report's own set-up: penalised synthetic control too (Abadie & L'Hour 2021)
+        from ccresearch.analysis.methods.penalised import penalised_synthetic_control
+        from ccresearch.analysis.methods.synth import placebo_test
+
+        penalised = penalised_synthetic_control(panel, region, treatment_year)
+        penalised_conformal = conformal_intervals(
+            panel, region, treatment_year, level=level, n_grid=conformal_grid, penalty=penalised.penalty
+        )
+        penalised_placebo = placebo_test(
+            panel, region, treatment_year, penalty=penalised.penalty, precision=panel.attrs.get("precision")
+        )
+        found.append(
+            (
+                "penalised",
+                penalised_conformal.estimate,
+                penalised_conformal.interval_low,
+                penalised_conformal.interval_high,
+                False,
+            )
+        )
     if sdid is not None:
         found.append(("sdid", sdid.estimate, sdid.interval_low, sdid.interval_high, False))
     rows = []
@@ -215,7 +257,14 @@ def _estimates(
                 "high_jobs": to_jobs(high, outcome, base_jobs, log=is_log),
             }
         )
-    return rows, {"did": did, "conformal": conformal, "sdid": sdid}
+    return rows, {
+        "did": did,
+        "conformal": conformal,
+        "sdid": sdid,
+        "penalised": penalised,
+        "penalised_conformal": penalised_conformal,
+        "penalised_placebo": penalised_placebo,
+    }
 
 
 def _outcome_panel(a: RegionalAnalysis, start_year: int, outcome: str) -> pd.DataFrame | None:
@@ -343,6 +392,9 @@ def sensitivity(
         base_jobs=base_jobs,
         conformal=baseline["conformal"],
         sdid=baseline["sdid"],
+        penalised=baseline["penalised"],
+        penalised_conformal=baseline["penalised_conformal"],
+        penalised_placebo=baseline["penalised_placebo"],
         gap_range=gap_range,
         leave_one_out=loo,
         in_time=in_time,

@@ -31,6 +31,7 @@ LITERATURE = (
     "abadie-diamond-hainmueller-2010",
     "conley-taber-2011",
     "chernozhukov-wuthrich-zhu-2021",
+    "abadie-lhour-2021",
     "arkhangelsky-2021",
     "simonsohn-simmons-nelson-2020",
     "gruber-1994",
@@ -987,6 +988,19 @@ def _synth_intervals(c: _Ctx, s: Any) -> None:
         bullets.append(
             c.said("synth.conformal_years_open", level=level, n_pre=n_pre, smallest=c.p(1 / (n_pre + 1), 3))
         )
+    pen, pconf = sens.penalised, sens.penalised_conformal
+    top = pen.weights[pen.weights > 0.05].sort_values(ascending=False)
+    bullets.append(
+        c.said(
+            "synth.penalised",
+            penalty=c.n(pen.penalty, 3),
+            donors=", ".join(f"{a.name(k)} ({c.n(v, 2)})" for k, v in top.items()),
+            estimate=c.jobs(sens.jobs(pconf.estimate), sign=True),
+            between=c.between(sens.jobs(pconf.interval_low), sens.jobs(pconf.interval_high)),
+            level=level,
+            p=c.p(sens.penalised_placebo.p_value),
+        )
+    )
     g = sens.gap_range
     if g.unique:
         bullets.append(c.said("synth.gap_unique", year=a.treatment_year))
@@ -1028,7 +1042,7 @@ def _synth_intervals(c: _Ctx, s: Any) -> None:
     )
 
 
-_METHOD_COLOURS = {"did": 0, "synth": 1, "sdid": 2}
+_METHOD_COLOURS = {"did": 0, "synth": 1, "penalised": 3, "sdid": 2}
 
 
 def _draw_spec_curve(c: _Ctx) -> Callable[[Any], None]:
