@@ -883,6 +883,9 @@ def analyse_region(
     outcome_panel = outcome_panel.copy()
     outcome_panel.attrs["unit_names"] = {u: names[u] for u in units}
     outcome_panel.attrs["precision"] = floor
+    # the spread of placebo DiD estimates grows as regions get smaller (index and log outcomes): Ferman & Pinto's
+    # correction rescales each placebo to the treated region's size (a no-op where the spread does not depend on it)
+    outcome_panel.attrs["unit_size"] = window.loc[base_year, units].astype(float)
     # the loaders' table, converted for the two years compared (a section suppressed in either goes to rest)
     ss = ss_years = None
     if measure == "jobs":  # births are published for N and its divisions only: no section structure

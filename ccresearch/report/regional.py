@@ -30,6 +30,7 @@ LITERATURE = (
     "abadie-gardeazabal-2003",
     "abadie-diamond-hainmueller-2010",
     "conley-taber-2011",
+    "ferman-pinto-2019",
     "chernozhukov-wuthrich-zhu-2021",
     "abadie-lhour-2021",
     "arkhangelsky-2021",
