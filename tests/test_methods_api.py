@@ -58,6 +58,12 @@ def test_the_package_lists_its_methods():
         "synthetic_control",
         "placebo_test",
         "region_sector_table",
+        "SynthSpec",
+        "Predictor",
+        "predictor_table",
+        "penalised_synthetic_control",
+        "choose_penalty",
+        "conformal_intervals",
     ):
         assert name in listed and name in methods.__all__
         assert callable(getattr(methods, name))

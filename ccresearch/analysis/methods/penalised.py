@@ -31,13 +31,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from ccresearch.analysis.methods._synth_solver import penalised_weights
 from ccresearch.errors import ParameterError
+
+if TYPE_CHECKING:
+    from ccresearch.analysis.methods.synth import SynthResult
 
 __all__ = ["PENALTY_GRID", "RULE", "choose_penalty", "penalised_synthetic_control", "validation_split"]
 
@@ -135,7 +138,7 @@ def choose_penalty(
 
 def penalised_synthetic_control(
     panel: pd.DataFrame, treated: str, treatment_year: int, *, penalty: float | str = "cv", **kwargs: Any
-):
+) -> SynthResult:
     """Penalised synthetic control of one treated unit: :func:`~ccresearch.analysis.methods.synth.
     synthetic_control` with ``penalty`` (``"cv"``: the rule of this module; or a number >= 0).
 
