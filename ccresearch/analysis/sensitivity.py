@@ -281,7 +281,9 @@ def _outcome_panel(a: RegionalAnalysis, start_year: int, outcome: str) -> pd.Dat
     out = window / window.loc[a.base_year] * 100.0 if outcome == "index" else window.copy()
     out.attrs["unit_names"] = {u: a.name(u) for u in units}
     out.attrs["precision"] = rounding_floor(a.jobs.loc[a.base_year], outcome, units, a.precision_jobs)
-    out.attrs["unit_size"] = a.jobs.loc[a.base_year, units].astype(float)  # Ferman & Pinto, as in the analysis
+    out.attrs["unit_size"] = a.jobs.loc[a.base_year, units].astype(
+        float
+    )  # Ferman & Pinto, as in the analysis
     return out
 
 
