@@ -803,19 +803,29 @@ def check_national_sums(cells: pd.DataFrame, measure: str = "jobs") -> list[SumC
     checks: list[SumCheck] = []
     corop = cells[cells["region_level"] == "corop"]
     regions = set(corop["region_code"])
-    values = cells.set_index(["region_code", "sbi_key", "year"])
+    # CR99 and national values by (code, SBI key, year), looked up once (a dict, not an index per group)
+    outside = cells[cells["region_code"].isin(["CR99", "NL01"])]
+    values = {
+        (str(c), str(k), int(y)): (v, pr)
+        for c, k, y, v, pr in zip(
+            outside["region_code"],
+            outside["sbi_key"],
+            outside["year"],
+            outside[measure],
+            outside["precision"],
+            strict=True,
+        )
+    }
     for (sbi, year), group in corop.groupby(["sbi_key", "year"], sort=True):
-        have = group.dropna(subset=[measure])
+        have = group[group[measure].notna()]
         total = float(have[measure].sum())
         half = 0.5 * have["precision"].astype(float)
 
         def one(code: str, sbi: str = sbi, year: int = year) -> tuple[float | None, float]:
-            key = (code, sbi, year)
-            if key not in values.index:
+            value, precision = values.get((code, str(sbi), int(year)), (None, 0.0))
+            if value is None or pd.isna(value):
                 return None, 0.0
-            row = values.loc[key]
-            value = row[measure]
-            return (None, 0.0) if pd.isna(value) else (float(value), 0.5 * float(row["precision"]))
+            return float(value), 0.5 * float(precision)
 
         unclassified, tol_u = one("CR99")
         national, tol_n = one("NL01")
