@@ -74,7 +74,9 @@ def _load(name: str, processed: Path | None = None, *, build: bool = True) -> pd
             from ccresearch.build.pipeline import ensure_built
 
             ensure_built()
-    return pd.read_parquet((processed or paths.processed_dir()) / f"{name}.parquet")
+    frame = pd.read_parquet((processed or paths.processed_dir()) / f"{name}.parquet")
+    frame.attrs = {}  # a table built before attrs were kept out of the parquet metadata
+    return frame
 
 
 def load_facts(processed: Path | None = None) -> pd.DataFrame:

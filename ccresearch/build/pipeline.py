@@ -167,6 +167,10 @@ def code_hash() -> str:
 
 
 def _write_table(frame: pd.DataFrame, folder: Path, name: str) -> None:
+    # a frame's attrs (the build's findings) belong in build_report.json, not in the table: pandas would store
+    # them in the parquet metadata and deep-copy them on every operation of whoever loads the table
+    frame = frame.copy(deep=False)
+    frame.attrs = {}
     frame.to_parquet(folder / f"{name}.parquet", index=False)
     frame.to_csv(folder / f"{name}.csv", index=False, lineterminator="\n", date_format="%Y-%m-%d")
 

@@ -224,7 +224,8 @@ def region_sector_table(
     regions = sorted(rows["region_code"].unique())
     n_regions = len(regions)
     sections = sorted(s for s in rows["sector"].unique() if _is_section(s))
-    held = [s for s in sections if rows.loc[rows["sector"] == s, "region_code"].nunique() == n_regions]
+    per_sector = rows.groupby("sector")["region_code"].nunique()
+    held = [s for s in sections if per_sector.get(s, 0) == n_regions]
     if years is not None:
         wanted = sorted({int(y) for y in years})
         absent = [y for y in wanted if y not in set(rows["year"])]
@@ -240,9 +241,7 @@ def region_sector_table(
     suppressed: dict[str, list[str]] = {}
     rows = _without_attrs(rows)
     if has_total:
-        wide = rows[rows["sector"].isin([*held, TOTAL_SECTOR])].pivot_table(
-            index=["region_code", "year"], columns="sector", values="jobs", aggfunc="first"
-        )
+        wide = _wide(rows[rows["sector"].isin([*held, TOTAL_SECTOR])])
         wide = wide[wide[TOTAL_SECTOR].notna()]
         counts = wide.reset_index().groupby("year")["region_code"].nunique()
         wide = wide[wide.index.get_level_values("year").isin(counts[counts == n_regions].index)]
@@ -279,9 +278,7 @@ def region_sector_table(
                 value=sorted(rows["sector"].unique()),
                 expected="single-letter SBI sections and/or 'total' for every region",
             )
-        out_wide = rows[rows["sector"].isin(complete)].pivot_table(
-            index=["region_code", "year"], columns="sector", values="jobs", aggfunc="first"
-        )
+        out_wide = _wide(rows[rows["sector"].isin(complete)])
         out_wide = out_wide.dropna(how="any")
         counts = out_wide.reset_index().groupby("year")["region_code"].nunique()
         out_wide = out_wide[out_wide.index.get_level_values("year").isin(counts[counts == n_regions].index)]
@@ -305,6 +302,15 @@ def _as_sector_table(table: pd.DataFrame, level: str, years: Iterable[int] | Non
     if "region_level" in table.columns:
         return region_sector_table(table, level=level, years=years)
     return table
+
+
+def _wide(rows: pd.DataFrame) -> pd.DataFrame:
+    """(region, year) x sector of the first value per cell, rows and columns with no value dropped (as
+    ``pivot_table(aggfunc="first")``, without its cost)."""
+    first = rows[rows["jobs"].notna()].drop_duplicates(["region_code", "year", "sector"])
+    wide = first.set_index(["region_code", "year", "sector"])["jobs"].unstack("sector")
+    wide.columns.name = "sector"
+    return wide.dropna(how="all").dropna(axis=1, how="all").sort_index()
 
 
 def _without_attrs(table: pd.DataFrame) -> pd.DataFrame:
@@ -532,6 +538,9 @@ def shift_share_by_start_year(
             value=late,
             expected=f"years before {int(end_year)}",
         )
+    if "region_level" in table.columns:  # the loaders' table: its level's rows and the years used, once
+        wanted = {*years, int(end_year)}
+        table = _without_attrs(table[(table["region_level"] == level) & table["year"].isin(wanted)])
     rows = []
     for year in years:
         res = shift_share(table, region, year, int(end_year), level=level)
