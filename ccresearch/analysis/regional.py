@@ -67,6 +67,7 @@ __all__ = [
     "later_claims",
     "measure_table",
     "netherlands",
+    "outcome_table",
     "panel",
     "provisional_years",
     "region_codes",
@@ -78,6 +79,7 @@ __all__ = [
     "target_facts",
     "target_region",
     "unclassified",
+    "zero_counts",
 ]
 
 
@@ -131,8 +133,10 @@ def precision_of(table: pd.DataFrame, sector: str, level: str = "corop") -> floa
     table has none, as in the two-row transcription)."""
     if "precision" not in table.columns:
         return CBS_ROUNDING_STEP
-    rows = table.loc[(table["sector"] == sector) & (table["region_level"] == level), "precision"].dropna()
-    return float(rows.max()) if len(rows) else CBS_ROUNDING_STEP
+    from ccresearch.build.loaders import measure_precision  # the coarsest step of the rows (one rule)
+
+    rows = table[(table["sector"] == sector) & (table["region_level"] == level)]
+    return measure_precision(rows) if rows["precision"].notna().any() else CBS_ROUNDING_STEP
 
 
 def region_codes(jobs: pd.DataFrame, level: str = "corop") -> list[str]:
@@ -861,9 +865,7 @@ def analyse_region(
     if outcome not in ("jobs", "index"):
         raise ParameterError("unknown outcome", field="outcome", value=outcome, expected="'jobs' or 'index'")
     # a zero count cannot be indexed (base year) nor logged (any year): such regions are left out, and named
-    counts = window[[region, *donor_list]]
-    zero = counts.loc[base_year] <= 0 if outcome == "index" else (counts <= 0).any()
-    excluded = tuple(str(u) for u in counts.columns[zero.to_numpy()])
+    excluded = tuple(zero_counts(window[[region, *donor_list]], outcome, base_year))
     if region in excluded:
         raise ParameterError(
             f"the region has a zero {measure} count where the outcome needs a positive one",
@@ -874,18 +876,10 @@ def analyse_region(
         )
     donor_list = [d for d in donor_list if d not in excluded]
     units = [region, *donor_list]
-    outcome_panel = window[units]
-    if outcome == "index":
-        outcome_panel = outcome_panel / outcome_panel.loc[base_year] * 100.0
     log = outcome == "jobs"
     names = _names(jobs, list(all_jobs.columns))
-    floor = rounding_floor(window.loc[base_year], outcome, units, step)
-    outcome_panel = outcome_panel.copy()
-    outcome_panel.attrs["unit_names"] = {u: names[u] for u in units}
-    outcome_panel.attrs["precision"] = floor
-    # the spread of placebo DiD estimates grows as regions get smaller (index and log outcomes): Ferman & Pinto's
-    # correction rescales each placebo to the treated region's size (a no-op where the spread does not depend on it)
-    outcome_panel.attrs["unit_size"] = window.loc[base_year, units].astype(float)
+    outcome_panel = outcome_table(window[units], outcome, base_year, step, names)
+    floor = outcome_panel.attrs["precision"]
     # the loaders' table, converted for the two years compared (a section suppressed in either goes to rest)
     ss = ss_years = None
     if measure == "jobs":  # births are published for N and its divisions only: no section structure
@@ -1010,6 +1004,28 @@ def _within(jobs: pd.DataFrame, sector: str, level: str, start_year: int, end_ye
         if years <= set(rows.loc[rows["sector"] == candidate, "year"]):
             return candidate
     return None
+
+
+def zero_counts(counts: pd.DataFrame, outcome: str, base_year: int) -> list[str]:
+    """Regions (columns of a year x region count table) whose count is zero where the outcome needs a positive
+    one: in the base year for an index, in any year for log jobs."""
+    zero = counts.loc[base_year] <= 0 if outcome == "index" else (counts <= 0).any()
+    return [str(u) for u in counts.columns[zero.to_numpy()]]
+
+
+def outcome_table(
+    counts: pd.DataFrame, outcome: str, base_year: int, step: float, names: dict[str, str]
+) -> pd.DataFrame:
+    """The panel the methods read, from a year x region count table: the counts (``jobs``) or an index (= 100 in
+    ``base_year``), with ``attrs`` ``unit_names``, ``precision`` (the rounding floor of one cell in outcome units,
+    :func:`rounding_floor`) and ``unit_size`` (base-year counts: the spread of placebo DiD estimates grows as
+    regions get smaller, and Ferman & Pinto's correction rescales each placebo to the treated region's size)."""
+    units = [str(u) for u in counts.columns]
+    out = counts / counts.loc[base_year] * 100.0 if outcome == "index" else counts.copy()
+    out.attrs["unit_names"] = {u: names.get(u, u) for u in units}
+    out.attrs["precision"] = rounding_floor(counts.loc[base_year], outcome, units, step)
+    out.attrs["unit_size"] = counts.loc[base_year, units].astype(float)
+    return out
 
 
 def rounding_floor(

@@ -270,21 +270,14 @@ def _estimates(
 def _outcome_panel(a: RegionalAnalysis, start_year: int, outcome: str) -> pd.DataFrame | None:
     """The panel of a variant; donors with a zero count where the outcome needs a positive one are left out
     (None when the treated region has one)."""
-    from ccresearch.analysis.regional import rounding_floor
+    from ccresearch.analysis.regional import outcome_table, zero_counts
 
     window = a.jobs.loc[start_year : a.end_year, [a.region, *a.donors]]
-    zero = window.loc[a.base_year] <= 0 if outcome == "index" else (window <= 0).any()
-    if bool(zero[a.region]):
+    zero = zero_counts(window, outcome, a.base_year)
+    if a.region in zero:
         return None
-    units = [u for u in window.columns if not zero[u]]
-    window = window[units]
-    out = window / window.loc[a.base_year] * 100.0 if outcome == "index" else window.copy()
-    out.attrs["unit_names"] = {u: a.name(u) for u in units}
-    out.attrs["precision"] = rounding_floor(a.jobs.loc[a.base_year], outcome, units, a.precision_jobs)
-    out.attrs["unit_size"] = a.jobs.loc[a.base_year, units].astype(
-        float
-    )  # Ferman & Pinto, as in the analysis
-    return out
+    units = [u for u in window.columns if u not in zero]
+    return outcome_table(window[units], outcome, a.base_year, a.precision_jobs, a.unit_names)
 
 
 def sensitivity(
