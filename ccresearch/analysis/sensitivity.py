@@ -205,6 +205,7 @@ def _estimates(
     *,
     conformal_grid: int,
     with_sdid: bool = True,
+    did: Any = None,
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """Every method's average effect and interval on one panel (rows of the specification curve); synthetic DiD
     (40 placebo fits of two weightings each) only when ``with_sdid``."""
@@ -213,7 +214,8 @@ def _estimates(
     from ccresearch.analysis.methods.sdid import synthetic_did
 
     log = outcome == "jobs"
-    did = difference_in_differences(panel, region, treatment_year, log=log, outcome=outcome, level=level)
+    if did is None:  # the analysis's own DiD is passed in for its own panel at its level
+        did = difference_in_differences(panel, region, treatment_year, log=log, outcome=outcome, level=level)
     conformal = conformal_intervals(panel, region, treatment_year, level=level, n_grid=conformal_grid)
     sdid = synthetic_did(panel, region, treatment_year, level=level) if with_sdid else None
     found = [
@@ -341,6 +343,7 @@ def sensitivity(
                 base_jobs,
                 conformal_grid=conformal_grid if is_base else variant_grid,
                 with_sdid=is_base or sdid_variants,
+                did=a.did if is_base and a.did.level == level else None,
             )
             if is_base:
                 baseline = fitted
