@@ -41,7 +41,7 @@ test: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
-## Run the fast tests: lint and every test not marked slow (no kernels, servers or browsers; < 1 min).
+## Run the fast tests: lint and every test not marked slow (no kernels, servers or browsers; a few minutes).
 .PHONY: test-fast
 test-fast: $(STAMP)
 	$(BIN)/ruff check .
